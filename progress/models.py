@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.db import models
+
+from topics.models import Question
+
+
+class StudiedMarkManager(models.Manager):
+    def set_studied(self, user, question: Question, studied: bool) -> None:
+        """Make the mark match `studied`. Idempotent, so a double click or a replay is harmless,
+        and safe under concurrency: the database's unique constraint decides, not Python."""
+        if studied:
+            self.bulk_create([self.model(user=user, question=question)], ignore_conflicts=True)
+        else:
+            self.filter(user=user, question=question).delete()
+
+
+class StudiedMark(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studied_marks")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="studied_marks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StudiedMarkManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_mark_per_user_and_question")]
+
+    def __str__(self) -> str:
+        return f"{self.user} studied {self.question}"

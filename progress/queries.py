@@ -1,0 +1,49 @@
+"""What pages may ask about a user's progress: one function per question asked.
+
+Anonymous users have studied nothing; every function answers for them without a query.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from progress.models import StudiedMark
+
+
+@dataclass(frozen=True)
+class Tally:
+    studied: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.studied / self.total) if self.total else 0
+
+
+def studied_question_ids(user, question_ids: Iterable[int] | None = None) -> set[int]:
+    """The ids of the questions `user` has studied, optionally only among `question_ids`."""
+    if not user.is_authenticated:
+        return set()
+    marks = StudiedMark.objects.filter(user=user)
+    if question_ids is not None:
+        marks = marks.filter(question_id__in=list(question_ids))
+    return set(marks.values_list("question_id", flat=True))
+
+
+def is_studied(user, question) -> bool:
+    if not user.is_authenticated:
+        return False
+    return StudiedMark.objects.filter(user=user, question=question).exists()
+
+
+def studied_count_by_topic(user) -> dict[int, int]:
+    """{topic id: live questions studied} for every topic the user has studied something in."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        StudiedMark.objects.filter(user=user, question__archived=False)
+        .values("question__section__topic_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["question__section__topic_id"]: row["n"] for row in rows}

@@ -1,0 +1,136 @@
+"""Markdown to safe HTML, for answers and every other text users read.
+
+`render_markdown` is the only way content becomes HTML, and `sanitize_html` is the only place
+the HTML sanitizer is called, so the sanitizer can be swapped in one spot.
+"""
+
+import html
+import re
+import secrets
+from xml.etree import ElementTree
+
+import bleach
+import markdown
+from bleach.css_sanitizer import CSSSanitizer
+from latex2mathml.converter import convert as latex_to_mathml
+
+MARKDOWN_EXTENSIONS = [
+    "tables",
+    "sane_lists",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.arithmatex",
+]
+MARKDOWN_CONFIG = {
+    "pymdownx.highlight": {"use_pygments": True, "guess_lang": False, "css_class": "highlight"},
+    "pymdownx.arithmatex": {"generic": True},
+}
+
+MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
+    "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover",
+    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
+}
+MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "form", "movablelimits",
+    "largeop", "symmetric", "accent", "accentunder", "lspace", "rspace", "width", "height",
+    "depth", "linethickness", "columnalign", "rowalign", "columnspacing", "rowspacing",
+    "displaystyle", "scriptlevel", "minsize", "maxsize", "notation",
+}
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
+    "strong", "em", "b", "i", "del", "sup", "sub", "code", "pre", "span", "div", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "kbd", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title"],
+    "abbr": ["title"],
+    "th": ["style"],
+    "td": ["style"],
+    "span": ["class"],
+    "div": ["class"],
+    "code": ["class"],
+    "pre": ["class"],
+    "ol": ["start"],
+}
+ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    css_sanitizer=CSSSanitizer(allowed_css_properties=["text-align"]),
+)
+
+# What arithmatex emits in generic mode: the TeX, HTML-escaped, inside \( \) or \[ \].
+_INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+_BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+_MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S | re.I)
+_LINK_START = re.compile(r"<a(?=[ >])")
+
+
+def _to_mathml(tex: str, display: str) -> str:
+    tex = html.unescape(tex).strip()
+    try:
+        mathml = latex_to_mathml(tex, display=display)
+        ElementTree.fromstring(mathml)
+    except Exception:  # latex2mathml raises many types on malformed input
+        return f'<code class="math-error">{html.escape(tex)}</code>'
+    return mathml
+
+
+def _render_math(rendered: str) -> str:
+    rendered = _BLOCK_MATH.sub(
+        lambda m: '<div class="math-display">' + _to_mathml(m.group(1), "block") + "</div>", rendered
+    )
+    return _INLINE_MATH.sub(lambda m: _to_mathml(m.group(1), "inline"), rendered)
+
+
+def _clean_mathml(fragment: str) -> str:
+    """Allowlist a <math> element, which bleach cannot handle, by walking it as XML."""
+    try:
+        root = ElementTree.fromstring(fragment)
+    except ElementTree.ParseError:
+        return html.escape(fragment)
+
+    def clean(element: ElementTree.Element) -> str:
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        text = html.escape(element.text or "", quote=False)
+        inner = text + "".join(clean(child) + html.escape(child.tail or "", quote=False) for child in element)
+        if tag not in MATHML_TAGS:
+            return inner
+        attrs = "".join(
+            f' {name}="{html.escape(value)}"'
+            for name, value in sorted(element.attrib.items())
+            if name in MATHML_ATTRIBUTES
+        )
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    return clean(root)
+
+
+def sanitize_html(untrusted: str) -> str:
+    """Reduce HTML to the allowlist: no script, no event handlers, no javascript: URLs, no
+    hx-* attributes; MathML kept to its own allowlist; every link gets rel="nofollow noopener".
+    """
+    nonce = secrets.token_hex(8)
+    formulas: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        formulas.append(_clean_mathml(match.group(0)))
+        return f"mathml-{nonce}-{len(formulas) - 1}"
+
+    cleaned = _cleaner.clean(_MATH_ELEMENT.sub(hold, untrusted))
+    cleaned = _LINK_START.sub('<a rel="nofollow noopener"', cleaned)
+    for index, formula in enumerate(formulas):
+        cleaned = cleaned.replace(f"mathml-{nonce}-{index}", formula)
+    return cleaned
+
+
+def render_markdown(text: str) -> str:
+    """Render Markdown (tables, highlighted code, $math$) to sanitized HTML."""
+    rendered = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
+    return sanitize_html(_render_math(rendered))
