@@ -110,3 +110,40 @@ class Answer(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+
+class StudyPath(models.Model):
+    """A named, ordered plan of topics and sections, loaded from the content files."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    audience = models.CharField(max_length=200, blank=True)
+    duration = models.CharField(max_length=100, blank=True, help_text='For example "2–3 weeks".')
+    order = models.PositiveIntegerField(default=0)
+    archived = models.BooleanField(default=False, help_text="Hidden; followers keep their data.")
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("path_detail", args=[self.slug])
+
+
+class PathStep(models.Model):
+    """One step of a path: a whole topic, or one section of it when `section` is set."""
+
+    path = models.ForeignKey(StudyPath, on_delete=models.CASCADE, related_name="steps")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic.title} · {self.section.title}" if self.section_id else self.topic.title

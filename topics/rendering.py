@@ -74,6 +74,8 @@ _LINK_START = re.compile(r"<a(?=[ >])")
 
 def _to_mathml(tex: str, display: str) -> str:
     tex = html.unescape(tex).strip()
+    # latex2mathml has no `aligned`; an array with alternating right/left columns looks the same.
+    tex = tex.replace(r"\begin{aligned}", r"\begin{array}{rlrlrl}").replace(r"\end{aligned}", r"\end{array}")
     try:
         mathml = latex_to_mathml(tex, display=display)
         ElementTree.fromstring(mathml)

@@ -1,0 +1,104 @@
+"""Shared fixtures: named users (alice owns the progress, bob is someone else, and an
+anonymous visitor), clients that enforce CSRF, and small content factories."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from topics.models import Answer, Question, Section, Topic
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run only when the suite runs on PostgreSQL; CI runs it there."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if "postgres" not in item.keywords]
+    deselected = [item for item in items if "postgres" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def needs(what: str, reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where everything must be present."""
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI: {reason}")
+    pytest.skip(f"{what} not available: {reason}")
+
+
+class CsrfClient(Client):
+    """A client that enforces CSRF like a browser does and sends the token it was given."""
+
+    def __init__(self, **kwargs):
+        super().__init__(enforce_csrf_checks=True, **kwargs)
+
+    def csrf_token(self) -> str:
+        if "csrftoken" not in self.cookies:
+            self.get("/accounts/login/")
+        return self.cookies["csrftoken"].value
+
+    def post_form(self, path: str, data: dict | None = None, htmx: bool = False, **extra):
+        data = dict(data or {})
+        data["csrfmiddlewaretoken"] = self.csrf_token()
+        if htmx:
+            extra.setdefault("HTTP_HX_REQUEST", "true")
+        return self.post(path, data, **extra)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return User.objects.create_user("alice", "alice@example.org", PASSWORD)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return User.objects.create_user("bob", "bob@example.org", PASSWORD)
+
+
+@pytest.fixture
+def anon_client(db) -> CsrfClient:
+    return CsrfClient()
+
+
+@pytest.fixture
+def alice_client(alice) -> CsrfClient:
+    client = CsrfClient()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob) -> CsrfClient:
+    client = CsrfClient()
+    client.force_login(bob)
+    return client
+
+
+def make_topic(slug: str = "ml-breadth", sections: int = 2, per_section: int = 3, order: int = 1) -> Topic:
+    """A topic with `sections` sections of `per_section` questions each, every one answered."""
+    topic = Topic.objects.create(slug=slug, title=slug.replace("-", " ").title(), summary=f"About {slug}", order=order)
+    difficulties = ["easy", "medium", "hard"]
+    for s in range(sections):
+        section = Section.objects.create(topic=topic, slug=f"section-{s + 1}", title=f"Section {s + 1}", order=s)
+        for q in range(per_section):
+            question = Question.objects.create(
+                section=section,
+                slug=f"{slug}-q{s + 1}-{q + 1}",
+                title=f"Question {s + 1}.{q + 1} of {slug}?",
+                difficulty=difficulties[(s + q) % 3],
+                order=q,
+            )
+            Answer.objects.create(question=question, body=f"The answer to **{question.title}**")
+    return topic
+
+
+@pytest.fixture
+def topic(db) -> Topic:
+    return make_topic()

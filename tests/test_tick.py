@@ -1,0 +1,128 @@
+import pytest
+
+from progress.models import StudiedMark
+from topics.models import Question
+
+
+def tick(client, question, studied: str, htmx: bool = False, target: str = "", next_url: str = "/topics/ml-breadth/"):
+    extra = {"HTTP_HX_TARGET": target} if target else {}
+    return client.post_form(
+        f"/questions/{question.slug}/studied/", {"studied": studied, "next": next_url}, htmx=htmx, **extra
+    )
+
+
+@pytest.fixture
+def question(topic) -> Question:
+    return Question.objects.get(slug="ml-breadth-q1-1")
+
+
+def test_it_marks_studied_with_a_plain_form_and_redirects_back(alice_client, alice, question):
+    response = tick(alice_client, question, "1")
+    assert response.status_code == 302
+    assert response["Location"] == f"/topics/ml-breadth/#question-row-{question.id}"
+    assert StudiedMark.objects.filter(user=alice, question=question).count() == 1
+    page = alice_client.get("/topics/ml-breadth/").content.decode()
+    assert "<strong>1</strong> / 6 studied" in page
+
+
+def test_it_unmarks_with_studied_0(alice_client, alice, question):
+    StudiedMark.objects.set_studied(alice, question, True)
+    tick(alice_client, question, "0")
+    assert not StudiedMark.objects.filter(user=alice, question=question).exists()
+
+
+def test_a_repeated_request_changes_nothing(alice_client, alice, question):
+    for _ in range(3):
+        assert tick(alice_client, question, "1").status_code == 302
+    assert StudiedMark.objects.filter(user=alice, question=question).count() == 1
+    for _ in range(2):
+        assert tick(alice_client, question, "0").status_code == 302
+    assert StudiedMark.objects.filter(user=alice).count() == 0
+
+
+def test_htmx_tick_returns_the_row_and_out_of_band_counters(alice_client, question):
+    response = tick(alice_client, question, "1", htmx=True, target=f"question-row-{question.id}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="question-row-{question.id}"' in html
+    assert 'class="question-row is-studied"' in html
+    assert 'name="studied" value="0"' in html  # the next click unticks
+    topic_id, section_id = question.section.topic_id, question.section_id
+    assert f'id="topic-progress-{topic_id}" hx-swap-oob="true"' in html
+    assert f'id="section-progress-{section_id}" hx-swap-oob="true"' in html
+    assert "<strong>1</strong> / 6 studied" in html
+    assert "<strong>1</strong> / 3 studied" in html
+    # the form inside the swapped row still sends people back to the page they are on
+    assert 'name="next" value="/topics/ml-breadth/"' in html
+
+
+def test_htmx_tick_on_the_question_page_returns_the_panel(alice_client, question):
+    response = tick(
+        alice_client, question, "1", htmx=True, target=f"question-panel-{question.id}", next_url=question.get_absolute_url()
+    )
+    html = response.content.decode()
+    assert f'id="question-panel-{question.id}"' in html
+    assert "question-row" not in html
+
+
+def test_anonymous_tick_redirects_to_login_and_back(anon_client, question):
+    response = tick(anon_client, question, "1")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Ftopics%2Fml-breadth%2F"
+    assert StudiedMark.objects.count() == 0
+
+
+def test_anonymous_htmx_tick_gets_hx_redirect(anon_client, question):
+    response = tick(anon_client, question, "1", htmx=True)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Ftopics%2Fml-breadth%2F"
+    assert StudiedMark.objects.count() == 0
+
+
+def test_it_rejects_get(alice_client, question):
+    response = alice_client.get(f"/questions/{question.slug}/studied/")
+    assert response.status_code == 405
+
+
+def test_it_rejects_a_post_without_csrf_token(alice_client, alice, question):
+    response = alice_client.post(f"/questions/{question.slug}/studied/", {"studied": "1"})
+    assert response.status_code == 403
+    assert not StudiedMark.objects.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize("value", ["", "2", "true", "yes"])
+def test_it_rejects_a_request_that_does_not_state_the_result(alice_client, alice, question, value):
+    response = tick(alice_client, question, value)
+    assert response.status_code == 400
+    assert b"studied=1 or studied=0" in response.content
+    assert not StudiedMark.objects.filter(user=alice).exists()
+
+
+def test_unknown_question_is_404(alice_client):
+    response = alice_client.post_form("/questions/no-such-question/studied/", {"studied": "1"})
+    assert response.status_code == 404
+
+
+def test_archived_question_cannot_be_ticked(alice_client, question):
+    Question.objects.filter(id=question.id).update(archived=True)
+    assert tick(alice_client, question, "1").status_code == 404
+
+
+def test_an_offsite_next_is_ignored(alice_client, question):
+    response = tick(alice_client, question, "1", next_url="https://evil.example/")
+    assert response["Location"].startswith(question.get_absolute_url())
+
+
+def test_other_users_progress_is_untouched(alice_client, bob, alice, question):
+    StudiedMark.objects.set_studied(bob, question, True)
+    tick(alice_client, question, "0")
+    assert StudiedMark.objects.filter(user=bob, question=question).exists()
+    other = Question.objects.get(slug="ml-breadth-q1-2")
+    tick(alice_client, other, "1")
+    assert not StudiedMark.objects.filter(user=bob, question=other).exists()
+
+
+def test_the_tick_costs_a_constant_number_of_queries(alice_client, question, django_assert_max_num_queries):
+    alice_client.csrf_token()
+    with django_assert_max_num_queries(8):
+        tick(alice_client, question, "1", htmx=True, target=f"question-row-{question.id}")
