@@ -88,10 +88,11 @@ def _split_front_matter(text: str, source: str) -> tuple[dict, list[str], int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise ContentError(source, 1, "a topic file starts with front matter between two '---' lines")
+    closing = next((index for index, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    if closing is None:
+        raise ContentError(source, 1, "front matter is not closed with a '---' line")
     meta: dict[str, tuple[str, int]] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
+    for number, line in enumerate(lines[1:closing], start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, colon, value = line.partition(":")
@@ -101,8 +102,6 @@ def _split_front_matter(text: str, source: str) -> tuple[dict, list[str], int]:
         if key not in FRONT_MATTER_KEYS:
             raise ContentError(source, number, f"unknown front matter key {key!r} (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
         meta[key] = (value.strip().strip('"').strip("'"), number)
-    else:
-        raise ContentError(source, 1, "front matter is not closed with a '---' line")
     for required in ("slug", "title", "summary"):
         if not meta.get(required, ("", 0))[0]:
             raise ContentError(source, 1, f"front matter needs {required!r}")
@@ -114,7 +113,7 @@ def _split_front_matter(text: str, source: str) -> tuple[dict, list[str], int]:
         raise ContentError(source, order_line, f"order must be a whole number, not {order_text!r}")
     meta_values = {key: value for key, (value, _) in meta.items()}
     meta_values["order"] = int(order_text)
-    return meta_values, lines[number:], number + 1
+    return meta_values, lines[closing + 1 :], closing + 2
 
 
 def _parse_question_attrs(attrs: str | None, source: str, line: int) -> tuple[str, str]:
