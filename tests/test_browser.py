@@ -1,0 +1,107 @@
+"""The core flow in a real browser, with JavaScript and without."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from progress.models import StudiedMark
+from tests.browser import browser, page, page_without_js, screenshot  # noqa: F401  (fixtures)
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def content(transactional_db):
+    call_command("load_content", "fixtures/content/", stdout=StringIO())
+
+
+def sign_up(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.org")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    assert username in page.inner_text(".account")
+
+
+def topic_counter(page) -> str:
+    return page.inner_text(".topic-header .progress-text")
+
+
+def section_counter(page, slug: str) -> str:
+    return page.inner_text(f"#section-{slug} .section-header .progress-text")
+
+
+def test_ticks_update_every_counter_without_a_reload(live_server, content, page):
+    sign_up(page, live_server.url, "erin")
+    page.click("text=ML Breadth")
+    page.wait_for_url(f"{live_server.url}/topics/ml-breadth/")
+    assert topic_counter(page) == "0 / 67 studied"
+    page.evaluate("window.notReloaded = true")
+
+    rows = page.locator("#section-sequence-modeling .question-row")
+    rows.nth(0).locator("button").click()
+    page.wait_for_selector("#section-sequence-modeling .question-row.is-studied")
+    rows.nth(1).locator("button").click()
+    page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 2")
+
+    assert topic_counter(page) == "2 / 67 studied"
+    assert section_counter(page, "sequence-modeling") == "2 / 5 studied"
+    assert page.evaluate("window.notReloaded") is True  # the page was never reloaded
+    screenshot(page, "topic-after-two-ticks")
+
+    page.reload()
+    assert topic_counter(page) == "2 / 67 studied"
+    assert page.locator(".question-row.is-studied").count() == 2
+
+    # A double click is harmless: the request states the result it wants.
+    first = page.locator("#section-neural-network-foundations .question-row").nth(0)
+    first.locator("button").dblclick()
+    page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 3")
+    assert topic_counter(page) == "3 / 67 studied"
+    assert StudiedMark.objects.filter(user__username="erin").count() == 3
+
+
+def test_the_question_page_ticks_in_place_and_reveals_the_answer(live_server, content, page):
+    sign_up(page, live_server.url, "fay")
+    page.goto(f"{live_server.url}/questions/kv-cache/")
+    assert not page.is_visible(".answer .prose")
+    page.click("details.answer summary")
+    assert page.is_visible(".answer .prose")
+    page.click(".question-panel button")
+    page.wait_for_selector(".question-panel.is-studied")
+    assert page.inner_text(".question-counters").count("1 / ") == 2
+    page.click("a[rel=next]")
+    page.wait_for_url(f"{live_server.url}/questions/long-context-transformers/")
+
+
+def test_anonymous_tick_asks_to_log_in_and_comes_back(live_server, content, page):
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.locator(".question-row button").first.click()
+    page.wait_for_url("**/accounts/login/?next=%2Ftopics%2Fml-breadth%2F")
+    assert page.is_visible("text=Log in")
+
+
+def test_the_same_flow_works_without_javascript(live_server, content, page_without_js):
+    page = page_without_js
+    sign_up(page, live_server.url, "gus")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    rows = page.locator("#section-loss-functions .question-row")
+    rows.nth(0).locator("button").click()
+    page.wait_for_load_state()
+    assert "#question-row-" in page.url  # post/redirect/get back to the same place
+    page.locator("#section-loss-functions .question-row").nth(1).locator("button").click()
+    page.wait_for_load_state()
+    assert topic_counter(page) == "2 / 67 studied"
+    assert section_counter(page, "loss-functions") == "2 / 8 studied"
+    page.reload()
+    assert topic_counter(page) == "2 / 67 studied"
+    # and unticking works too
+    page.locator("#section-loss-functions .question-row.is-studied button").first.click()
+    page.wait_for_load_state()
+    assert topic_counter(page) == "1 / 67 studied"
+    screenshot(page, "topic-without-javascript")
