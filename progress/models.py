@@ -26,3 +26,19 @@ class StudiedMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} studied {self.question}"
+
+
+class FollowedPath(models.Model):
+    """A user following a study path, since `started_at`, optionally aiming to finish by `target_date`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_paths")
+    path = models.ForeignKey("topics.StudyPath", on_delete=models.CASCADE, related_name="followers")
+    started_at = models.DateTimeField(auto_now_add=True)
+    target_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "path"], name="follow_a_path_once")]
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.path}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from progress.models import StudiedMark
+from progress.models import FollowedPath, StudiedMark
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,23 @@ def studied_count_by_topic(user) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["question__section__topic_id"]: row["n"] for row in rows}
+
+
+def latest_studied_question(user):
+    """The question of the user's most recent tick (with its section and topic), or None."""
+    if not user.is_authenticated:
+        return None
+    mark = (
+        StudiedMark.objects.filter(user=user, question__archived=False)
+        .select_related("question__section__topic")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return mark.question if mark else None
+
+
+def followed_paths(user) -> dict[int, "FollowedPath"]:
+    """{path id: FollowedPath} for the paths the user follows."""
+    if not user.is_authenticated:
+        return {}
+    return {follow.path_id: follow for follow in FollowedPath.objects.filter(user=user)}

@@ -3,12 +3,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from progress.models import StudiedMark
-from topics.views import get_question_or_404, topic_tallies
+from progress.forms import FollowForm
+from progress.models import FollowedPath, StudiedMark
+from topics.listing import build_path_views
+from topics.views import get_path_or_404, get_question_or_404, tick_response_context
 
 STUDIED_VALUES = {"1": True, "0": False}
 
@@ -50,20 +53,34 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not request.htmx:
         return redirect(f"{next_url.split('#')[0]}#question-row-{question.id}")
-    topic_tally, section_tallies = topic_tallies(request.user, question.section.topic)
     question.is_studied = wanted
-    on_question_page = (request.htmx.target or "").startswith("question-panel-")
+    return render(request, "progress/tick_response.html", tick_response_context(request, question, next_url))
+
+
+@require_POST
+def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (follow=1, with an optional target_date) or unfollow (follow=0) a study path."""
+    path = get_path_or_404(slug)
+    next_url = safe_next(request, path.get_absolute_url())
+    if not request.user.is_authenticated:
+        return login_redirect(request, next_url)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        (view,) = build_path_views(request.user, [path])
+        context = {"view": view, "today": timezone.localdate(), "next_url": next_url, "follow_form": form}
+        template = "topics/path_detail.html#follow-panel" if request.htmx else "topics/path_detail.html"
+        return render(request, template, context, status=400)
+    if form.cleaned_data["follow"]:
+        FollowedPath.objects.update_or_create(
+            user=request.user, path=path, defaults={"target_date": form.cleaned_data["target_date"]}
+        )
+    else:
+        FollowedPath.objects.filter(user=request.user, path=path).delete()
+    if not request.htmx:
+        return redirect(next_url)
+    (view,) = build_path_views(request.user, [path])
     return render(
         request,
-        "progress/tick_response.html",
-        {
-            "question": question,
-            "q": question,
-            "section": question.section,
-            "topic": question.section.topic,
-            "topic_tally": topic_tally,
-            "section_tally": section_tallies[question.section_id],
-            "on_question_page": on_question_page,
-            "next_url": next_url,
-        },
+        "topics/path_detail.html#follow-panel",
+        {"view": view, "today": timezone.localdate(), "next_url": next_url},
     )

@@ -68,6 +68,14 @@ class QuestionQuerySet(models.QuerySet):
     def in_topic(self, topic: Topic) -> "QuestionQuerySet":
         return self.filter(section__topic=topic)
 
+    def in_path(self, path: "StudyPath") -> "QuestionQuerySet":
+        """Questions that belong to one of the path's steps (a whole topic or one section)."""
+        steps = PathStep.objects.filter(path=path)
+        return self.filter(
+            models.Q(section__topic_id__in=steps.filter(section__isnull=True).values("topic_id"))
+            | models.Q(section_id__in=steps.filter(section__isnull=False).values("section_id"))
+        )
+
     def in_reading_order(self) -> "QuestionQuerySet":
         return self.order_by("section__topic__order", "section__order", "section_id", "order", "id")
 

@@ -69,6 +69,7 @@ _cleaner = bleach.Cleaner(
 _INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 _MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S | re.I)
+_UNKNOWN_COMMAND = re.compile(r">[^<]*\\[^<]*<")
 _LINK_START = re.compile(r"<a(?=[ >])")
 
 
@@ -80,6 +81,8 @@ def _to_mathml(tex: str, display: str) -> str:
         mathml = latex_to_mathml(tex, display=display)
         ElementTree.fromstring(mathml)
     except Exception:  # latex2mathml raises many types on malformed input
+        return f'<code class="math-error">{html.escape(tex)}</code>'
+    if _UNKNOWN_COMMAND.search(mathml):  # a command latex2mathml passed through as text
         return f'<code class="math-error">{html.escape(tex)}</code>'
     return mathml
 
