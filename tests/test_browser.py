@@ -105,3 +105,62 @@ def test_the_same_flow_works_without_javascript(live_server, content, page_witho
     page.wait_for_load_state()
     assert topic_counter(page) == "1 / 67 studied"
     screenshot(page, "topic-without-javascript")
+
+
+def row_slugs(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#results .question-title", "links => links.map(a => a.getAttribute('href').split('/')[2])"
+    )
+
+
+def test_filters_swap_the_list_push_the_url_and_back_restores_it(live_server, content, page):
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.evaluate("window.notReloaded = true")
+    assert len(row_slugs(page)) == 67
+    page.check("input[name=difficulty][value=easy]")
+    page.wait_for_url("**/topics/ml-breadth/?difficulty=easy*")
+    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 1")
+    assert row_slugs(page) == ["logistic-regression"]
+    assert "Showing 1 of 67 questions" in page.inner_text("#filter-summary")
+    page.check("input[name=difficulty][value=hard]")
+    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 36")
+    assert "difficulty=hard" in page.url
+    assert page.evaluate("window.notReloaded") is True
+    page.go_back()
+    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 1")
+    assert "difficulty=hard" not in page.url and "difficulty=easy" in page.url
+    page.go_back()
+    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 67")
+    # a filtered address is shareable: opened fresh, it renders the same list
+    page.goto(f"{live_server.url}/topics/ml-breadth/?difficulty=easy")
+    assert row_slugs(page) == ["logistic-regression"]
+
+
+def test_filters_work_without_javascript(live_server, content, page_without_js):
+    page = page_without_js
+    page.goto(f"{live_server.url}/questions/")
+    page.check("input[name=difficulty][value=easy]")
+    page.select_option("select[name=path]", "ml-breadth-sprint")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**/questions/?*difficulty=easy*")
+    assert row_slugs(page) == ["logistic-regression"]
+
+
+def test_follow_a_path_and_tick_its_next_up_question(live_server, content, page):
+    sign_up(page, live_server.url, "hana")
+    page.goto(f"{live_server.url}/paths/ml-breadth-sprint/")
+    page.click("text=Follow this path")
+    page.wait_for_selector("text=You follow this path since")
+    next_up = page.locator(".next-up a")
+    assert next_up.get_attribute("href") == "/questions/backpropagation-vanishing-gradients/"
+    page.locator("#step-{} .question-row button".format(
+        page.locator(".step").first.get_attribute("id").split("-")[1])).first.click()
+    page.wait_for_selector(".step .question-row.is-studied")
+    page.wait_for_function(
+        "document.querySelector('.next-up a').getAttribute('href') === '/questions/convolutional-networks/'"
+    )
+    assert page.inner_text(".topic-header .progress-text") == "1 / 67 studied"
+    assert page.inner_text(".step .section-header .progress-text") == "1 / 2 studied"
+    page.goto(f"{live_server.url}/")
+    assert "ML Breadth sprint" in page.inner_text(".dashboard")
+    assert "Convolutional" in page.inner_text(".dashboard .next-up") or "convolution" in page.inner_text(".dashboard .next-up")

@@ -6,10 +6,10 @@ ids, so every page costs the same few queries however many questions match.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 
 from progress import queries as progress
 from progress.queries import Tally
@@ -64,7 +64,7 @@ def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
         problems = []
         for name, errors in form.errors.items():
             value = ", ".join(data.getlist(name))
-            problems.append(f"{name}={value!r}: {' '.join(errors)}")
+            problems.append(f"{name}={value}: {' '.join(errors)}")
         raise BadFilter("Unknown filter value. " + " ".join(problems))
     studied = progress.studied_question_ids(user, [q.id for q in questions])
     for question in questions:
@@ -122,12 +122,13 @@ class PathView:
     def progress_dom_id(self) -> str:
         return f"path-progress-{self.path.id}"
 
-    def per_day(self, today: date) -> int | None:
-        """Questions a day that finish the path by the follower's target date."""
+    @property
+    def per_day(self) -> int | None:
+        """Questions a day, today included, that finish the path by the follower's target date."""
         if not self.follow or not self.follow.target_date:
             return None
         remaining = self.tally.total - self.tally.studied
-        days = (self.follow.target_date - today).days + 1
+        days = (self.follow.target_date - timezone.localdate()).days + 1
         if days <= 0:
             return None
         return math.ceil(remaining / days)

@@ -1,0 +1,132 @@
+import pytest
+
+from progress.models import StudiedMark
+from tests.conftest import make_topic
+from topics.models import PathStep, Question, StudyPath
+
+
+@pytest.fixture
+def content(topic):
+    """ml-breadth: 6 questions (section 1: easy, medium, hard; section 2: medium, hard, easy);
+    a path through its section 2; another topic with 3 questions."""
+    make_topic("other", sections=1, per_section=3, order=2)
+    path = StudyPath.objects.create(slug="plan", title="Plan")
+    PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
+    return topic
+
+
+def shown(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="question-title" href="/questions/([^/]+)/"', page)
+
+
+@pytest.fixture
+def ticked(alice, content):
+    for slug in ["ml-breadth-q1-1", "ml-breadth-q2-2", "other-q1-3"]:
+        StudiedMark.objects.set_studied(alice, Question.objects.get(slug=slug), True)
+
+
+CASES = [
+    ("", ["ml-breadth-q1-1", "ml-breadth-q1-2", "ml-breadth-q1-3", "ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+    ("difficulty=hard", ["ml-breadth-q1-3", "ml-breadth-q2-2"]),
+    ("difficulty=easy&difficulty=hard", ["ml-breadth-q1-1", "ml-breadth-q1-3", "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+    ("status=studied", ["ml-breadth-q1-1", "ml-breadth-q2-2"]),
+    ("status=not-studied", ["ml-breadth-q1-2", "ml-breadth-q1-3", "ml-breadth-q2-1", "ml-breadth-q2-3"]),
+    ("path=plan", ["ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+    ("path=plan&difficulty=hard", ["ml-breadth-q2-2"]),
+    ("path=plan&difficulty=hard&status=not-studied", []),
+    ("path=plan&difficulty=medium&difficulty=easy&status=not-studied", ["ml-breadth-q2-1", "ml-breadth-q2-3"]),
+    ("status=&path=&unknown=ignored", ["ml-breadth-q1-1", "ml-breadth-q1-2", "ml-breadth-q1-3", "ml-breadth-q2-1",
+                                       "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+]
+
+
+@pytest.mark.parametrize("query, expected", CASES, ids=[c[0] or "none" for c in CASES])
+def test_topic_page_filters(alice_client, ticked, query, expected):
+    response = alice_client.get(f"/topics/ml-breadth/?{query}")
+    assert response.status_code == 200
+    assert shown(response.content.decode()) == expected
+
+
+def test_counters_stay_honest_under_filters(alice_client, ticked):
+    page = alice_client.get("/topics/ml-breadth/?difficulty=hard").content.decode()
+    assert "Showing <strong>2</strong> of 6 questions" in page
+    assert 'id="filter-progress"' in page and "<strong>1</strong> / 2 studied" in page  # progress on what is shown
+    assert "<strong>2</strong> / 6 studied" in page  # the topic's own counter keeps its meaning
+
+
+def test_sections_without_a_match_are_hidden_and_an_empty_result_says_so(alice_client, ticked):
+    page = alice_client.get("/topics/ml-breadth/?path=plan").content.decode()
+    assert 'id="section-section-1"' not in page and 'id="section-section-2"' in page
+    page = alice_client.get("/topics/ml-breadth/?path=plan&difficulty=hard&status=not-studied").content.decode()
+    assert "No question in this topic matches these filters." in page
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [("difficulty=impossible", "difficulty=impossible"), ("status=maybe", "status=maybe"),
+     ("path=no-such-path", "path=no-such-path")],
+)
+@pytest.mark.parametrize("url", ["/topics/ml-breadth/", "/questions/"])
+def test_bad_filter_values_are_a_400_with_a_clear_message(alice_client, content, url, query, message):
+    response = alice_client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Unknown filter value." in page and message in page
+
+
+def test_htmx_filter_requests_get_only_the_results(alice_client, ticked):
+    response = alice_client.get("/topics/ml-breadth/?difficulty=hard", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+    restore = alice_client.get("/topics/ml-breadth/?difficulty=hard", HTTP_HX_REQUEST="true",
+                               HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restore.content.decode()
+
+
+def test_global_list_spans_topics_and_filters(alice_client, ticked):
+    page = alice_client.get("/questions/").content.decode()
+    assert len(shown(page)) == 9
+    page = alice_client.get("/questions/?status=studied").content.decode()
+    assert shown(page) == ["ml-breadth-q1-1", "ml-breadth-q2-2", "other-q1-3"]
+    assert "Showing <strong>3</strong> of 9 questions" in page
+
+
+def test_anonymous_visitors_have_studied_nothing(anon_client, ticked):
+    assert shown(anon_client.get("/questions/?status=studied").content.decode()) == []
+    assert len(shown(anon_client.get("/questions/?status=not-studied").content.decode())) == 9
+
+
+def test_filters_show_only_the_users_own_marks(bob_client, ticked):
+    assert shown(bob_client.get("/topics/ml-breadth/?status=studied").content.decode()) == []
+
+
+def test_ticking_on_a_filtered_page_updates_the_filtered_counter(alice_client, ticked):
+    response = alice_client.post_form(
+        "/questions/ml-breadth-q1-3/studied/", {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard"}, htmx=True
+    )
+    html = response.content.decode()
+    assert 'id="filter-summary" hx-swap-oob="true"' in html
+    assert "<strong>2</strong> / 2 studied" in html  # the filtered view: both hard ones now
+    assert "<strong>3</strong> / 6 studied" in html  # the topic
+
+
+def test_global_list_filtered_by_path_and_difficulty_costs_constant_queries(alice, alice_client, content):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert alice_client.get("/questions/?path=plan&difficulty=hard").status_code == 200
+        return len(context.captured_queries)
+
+    before = count()
+    big = make_topic("big", sections=8, per_section=40, order=3)
+    PathStep.objects.create(path=StudyPath.objects.get(slug="plan"), topic=big)
+    for question in Question.objects.filter(section__topic=big)[:100]:
+        StudiedMark.objects.set_studied(alice, question, True)
+    after = count()
+    assert before == after <= 7
