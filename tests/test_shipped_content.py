@@ -71,3 +71,13 @@ def test_the_shipped_content_loads_and_renders(db):
     assert StudyPath.objects.filter(archived=False).count() == len(paths)
     for path in StudyPath.objects.all():
         assert path.steps.exists()
+
+
+def test_every_study_path_of_the_brief_is_there():
+    paths = parse_paths_file((CONTENT / "paths.yaml").read_text(encoding="utf-8"), "paths.yaml")
+    assert [path.slug for path in paths] == [
+        "ml-engineer", "research-scientist", "applied-rl", "systems-mlops", "responsible-ai",
+        "theory-heavy", "generative-models", "complete-prep", "ml-breadth-sprint",
+    ]
+    sprint = paths[-1]
+    assert [step.section for step in sprint.steps] == [s.slug for s in parsed(CONTENT / "ml-breadth.md").sections]
