@@ -164,3 +164,19 @@ def test_follow_a_path_and_tick_its_next_up_question(live_server, content, page)
     page.goto(f"{live_server.url}/")
     assert "ML Breadth sprint" in page.inner_text(".dashboard")
     assert "Convolutional" in page.inner_text(".dashboard .next-up") or "convolution" in page.inner_text(".dashboard .next-up")
+
+
+def test_an_answer_with_code_a_table_and_formulas_renders(live_server, content, page):
+    page.goto(f"{live_server.url}/questions/learning-rate-schedules/")
+    page.click("details.answer summary")
+    answer = page.locator("details.answer")
+    assert answer.locator("table").count() >= 1
+    assert answer.locator(".highlight pre").count() >= 1
+    formulas = answer.locator("math")
+    assert formulas.count() >= 1
+    # MathML is laid out by the browser: a formula has a real size and no TeX source shows.
+    box = formulas.first.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
+    assert "\\frac" not in answer.inner_text() and "$" not in answer.inner_text().replace("USD", "")
+    assert answer.locator(".math-error").count() == 0
+    screenshot(page, "question-with-code-table-math")

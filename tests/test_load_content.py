@@ -343,3 +343,12 @@ def test_a_loose_bank_with_no_questions_is_refused(tmp_path, db):
 def test_loose_keys_are_unique_within_a_file():
     spec = parse_loose_bank("**Q1: Why?**\n\nA.\n\n**Q2: Why?**\n\nB.\n", "x.md", "t", "T")
     assert [q.key for q in spec.questions] == ["t-why", "t-why-2"]
+
+
+def test_a_large_file_shows_a_progress_bar(tmp_path, db):
+    questions = "\n".join(f"### Question {n}? {{#q-{n} medium}}\n\nAnswer {n}.\n" for n in range(60))
+    path = write(tmp_path, "big.md", f"---\nslug: big\ntitle: Big\nsummary: Many.\n---\n\n## All {{#all}}\n\n{questions}")
+    output = load(path, progress="always")
+    assert "[##############################] 60/60" in output
+    assert output.rstrip().endswith("big.md: 60 created, 0 updated, 0 unchanged")
+    assert "[" not in load(path, progress="never")

@@ -60,7 +60,7 @@ def _check_unique_keys(topics: list[TopicSpec]) -> None:
             seen[question.key] = where
 
 
-def _import_topic(spec: TopicSpec) -> FileReport:
+def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None] | None = None) -> FileReport:
     report = FileReport(spec.source)
     topic, created = Topic.objects.get_or_create(
         slug=spec.slug, defaults={"title": spec.title, "summary": spec.summary, "order": spec.order, "intro": spec.intro}
@@ -94,6 +94,8 @@ def _import_topic(spec: TopicSpec) -> FileReport:
                 if question_spec.answer:
                     Answer.objects.create(question=question, body=question_spec.answer)
                 report.created += 1
+                if on_question:
+                    on_question(spec, report.total)
                 continue
             was_archived = question.archived
             changed = _assign(
@@ -112,6 +114,8 @@ def _import_topic(spec: TopicSpec) -> FileReport:
                 report.updated += 1
             else:
                 report.unchanged += 1
+            if on_question:
+                on_question(spec, report.total)
 
     report.archived = (
         Question.objects.filter(section__topic=topic, archived=False).exclude(slug__in=keys).update(archived=True)
@@ -199,12 +203,15 @@ def _import_paths(specs: list[PathSpec], source: str) -> FileReport:
 def import_content(
     topics: list[TopicSpec],
     paths: tuple[list[PathSpec], str] | None = None,
-    on_question: Callable[[], None] | None = None,
+    on_question: Callable[[TopicSpec, int], None] | None = None,
 ) -> list[FileReport]:
-    """Import topics (and optionally the paths file) in one transaction: all or nothing."""
+    """Import topics (and optionally the paths file) in one transaction: all or nothing.
+
+    `on_question(topic, done)` is called after each question, for progress display.
+    """
     _check_unique_keys(topics)
     with transaction.atomic():
-        reports = [_import_topic(spec) for spec in topics]
+        reports = [_import_topic(spec, on_question) for spec in topics]
         if paths is not None:
             reports.append(_import_paths(*paths))
     return reports

@@ -6,6 +6,8 @@ from topics.content import ContentError, parse_loose_bank, parse_paths_file, par
 from topics.importer import import_content
 
 PATHS_FILE = "paths.yaml"
+PROGRESS_THRESHOLD = 50
+BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -18,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", default=["fixtures/content/"], help="files or folders")
         parser.add_argument("--topic", help="slug of the topic a loose question bank (no front matter) goes into")
         parser.add_argument("--title", help="title of that topic")
+        parser.add_argument(
+            "--progress",
+            choices=["auto", "always", "never"],
+            default="auto",
+            help=f"show a progress bar for files of {PROGRESS_THRESHOLD}+ questions (auto: on a terminal)",
+        )
 
     def handle(self, *args, **options) -> None:
         topic_files, paths_files = self._collect(options["paths"])
@@ -38,11 +46,21 @@ class Command(BaseCommand):
             paths = None
             if paths_files:
                 paths = (parse_paths_file(read_text(paths_files[0]), str(paths_files[0])), str(paths_files[0]))
-            reports = import_content(topics, paths)
+            show = options["progress"] == "always" or (options["progress"] == "auto" and self.stdout.isatty())
+            reports = import_content(topics, paths, on_question=self._progress if show else None)
         except ContentError as error:
             raise CommandError(f"{error}\nNothing was changed.") from None
         for report in reports:
             self.stdout.write(f"{report.source}: {report.summary()}")
+
+    def _progress(self, topic, done: int) -> None:
+        total = len(topic.questions)
+        if total < PROGRESS_THRESHOLD:
+            return
+        filled = BAR_WIDTH * done // total
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        self.stdout.write(f"\r{topic.source}: [{bar}] {done}/{total}", ending="\n" if done == total else "")
+        self.stdout.flush()
 
     def _collect(self, arguments: list[str]) -> tuple[list[Path], list[Path]]:
         topic_files: list[Path] = []
