@@ -81,3 +81,17 @@ def test_every_study_path_of_the_brief_is_there():
     ]
     sprint = paths[-1]
     assert [step.section for step in sprint.steps] == [s.slug for s in parsed(CONTENT / "ml-breadth.md").sections]
+
+
+def test_the_library_has_all_sixteen_topics_of_the_brief():
+    topics = {path.stem: parsed(path) for path in TOPIC_FILES}
+    assert len(topics) == 16
+    assert sorted(topic.order for topic in topics.values()) == list(range(1, 17))
+    library = [topic for topic in topics.values() if 2 <= topic.order <= 14]
+    for topic in library:
+        assert 8 <= len(topic.questions) <= 14, f"{topic.slug}: {len(topic.questions)} questions"
+    assert 40 <= len(topics["ai-engineering"].questions) <= 50
+    depth = topics["ml-depth-round"]
+    assert len(depth.questions) == 12
+    assert depth.sections[-1].slug == "self-check" and not depth.sections[-1].questions and depth.sections[-1].intro
+    assert 240 <= sum(len(topic.questions) for topic in topics.values()) <= 300
