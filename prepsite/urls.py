@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from prepsite import views
+from progress import account_views, review_views
 from progress import views as progress_views
 from topics import views as topic_views
 
@@ -11,6 +12,18 @@ urlpatterns = [
     path("questions/<slug:slug>/", topic_views.question_detail, name="question_detail"),
     path("questions/", topic_views.question_list, name="question_list"),
     path("questions/<slug:slug>/studied/", progress_views.set_studied, name="set_studied"),
+    path("questions/<slug:slug>/star/", progress_views.set_starred, name="set_starred"),
+    path("questions/<slug:slug>/note/", progress_views.edit_note, name="edit_note"),
+    path("questions/<slug:slug>/recall/", progress_views.rate_recall, name="rate_recall"),
+    path("review/", review_views.review_page, name="review"),
+    path("review/settings/", review_views.review_settings, name="review_settings"),
+    path("account/progress/", account_views.progress_page, name="account_progress"),
+    path("account/progress/export.json", account_views.export_json, name="export_json"),
+    path("account/progress/marks.csv", account_views.export_csv, name="export_csv"),
+    path("account/progress/import/", account_views.import_preview, name="import_preview"),
+    path("account/progress/import/apply/", account_views.import_apply, name="import_apply"),
+    path("account/progress/reset/", account_views.reset_confirm, name="reset_progress"),
+    path("account/delete/", account_views.delete_account, name="delete_account"),
     path("paths/", topic_views.path_list, name="path_list"),
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/follow/", progress_views.follow_path, name="follow_path"),

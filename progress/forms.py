@@ -11,3 +11,65 @@ class FollowForm(forms.Form):
         if target and target < timezone.localdate():
             raise forms.ValidationError("Choose a target date that is today or later.")
         return target
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        required=False,
+        max_length=20000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Your note",
+        help_text="Private to you. Markdown, with $math$ and code. Save an empty note to delete it.",
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=[(str(n), str(n)) for n in range(1, 5)], coerce=int)
+    last_review = forms.CharField(required=False)
+
+
+class ReviewSettingsForm(forms.ModelForm):
+    class Meta:
+        from progress.models import ReviewSettings
+
+        model = ReviewSettings
+        fields = ["desired_retention", "new_cards_per_day"]
+        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.80", "max": "0.95"})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Export file (JSON)", help_text="A file downloaded from this page, on this site or another.")
+
+
+class ResetForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False, empty_label="—")
+    path = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False, empty_label="—")
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from topics.models import StudyPath, Topic
+
+        self.fields["topic"].queryset = Topic.objects.all()
+        self.fields["path"].queryset = StudyPath.objects.filter(archived=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("topic")) == bool(data.get("path")):
+            raise forms.ValidationError("Choose either one topic or one path to reset.")
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, help_text="Your password, to confirm it is you.")
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,23 +1,31 @@
+from decimal import Decimal
+
 from django.conf import settings
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from topics.models import Question
+from topics.rendering import render_markdown
 
 
 class StudiedMarkManager(models.Manager):
-    def set_studied(self, user, question: Question, studied: bool) -> None:
-        """Make the mark match `studied`. Idempotent, so a double click or a replay is harmless,
-        and safe under concurrency: the database's unique constraint decides, not Python."""
+    def set_studied(self, user, question: Question, studied: bool) -> bool:
+        """Make the mark match `studied`; return whether anything changed. Idempotent, so a
+        double click or a replay is harmless, and safe under concurrency: the database's unique
+        constraint decides (get_or_create retries the read when a concurrent insert wins)."""
         if studied:
-            self.bulk_create([self.model(user=user, question=question)], ignore_conflicts=True)
-        else:
-            self.filter(user=user, question=question).delete()
+            _, created = self.get_or_create(user=user, question=question)
+            return created
+        deleted, _ = self.filter(user=user, question=question).delete()
+        return bool(deleted)
 
 
 class StudiedMark(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studied_marks")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="studied_marks")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = StudiedMarkManager()
 
@@ -42,3 +50,118 @@ class FollowedPath(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows {self.path}"
+
+
+class StarManager(models.Manager):
+    def set_starred(self, user, question: Question, starred: bool) -> None:
+        """Make the star match `starred`; repeating it changes nothing."""
+        if starred:
+            self.get_or_create(user=user, question=question)
+        else:
+            self.filter(user=user, question=question).delete()
+
+
+class Star(models.Model):
+    """A "revisit" star: the user wants to come back to this question."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stars")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="stars")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StarManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_star_per_user_and_question")]
+
+
+class Note(models.Model):
+    """A private Markdown note on a question; the rendered HTML is stored on save."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(max_length=20000)
+    html = models.TextField(editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_note_per_user_and_question")]
+
+    def save(self, *args, **kwargs) -> None:
+        self.html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class ReviewSettings(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings")
+    desired_retention = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal("0.80")), MaxValueValidator(Decimal("0.95"))],
+        help_text="The chance of recalling an answer when it comes due: higher means more frequent reviews.",
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(200)], help_text="Questions reviewed for the first time each day."
+    )
+
+
+class ReviewCard(models.Model):
+    """The FSRS scheduling state of one question for one user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the question was first rated.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_card_per_user_and_question")]
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class ReviewLog(models.Model):
+    """One rating, kept forever: the log is append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    due_after = models.DateTimeField(help_text="When the question came due next after this rating.")
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        indexes = [models.Index(fields=["user", "reviewed_at"])]
+
+
+class ActivityDay(models.Model):
+    """How many ticks and reviews a user made on one day (UTC)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days")
+    day = models.DateField()
+    ticks = models.PositiveIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_activity_row_per_day")]
+
+    @classmethod
+    def record(cls, user, *, ticks: int = 0, reviews: int = 0, when=None) -> None:
+        day = timezone.localdate(when) if when else timezone.localdate()
+        increment = {"ticks": F("ticks") + ticks, "reviews": F("reviews") + reviews}
+        if cls.objects.filter(user=user, day=day).update(**increment):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(user=user, day=day, ticks=ticks, reviews=reviews)
+        except IntegrityError:  # created by a concurrent request a moment ago
+            cls.objects.filter(user=user, day=day).update(**increment)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from progress.models import FollowedPath, StudiedMark
+from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,55 @@ def followed_paths(user) -> dict[int, "FollowedPath"]:
     if not user.is_authenticated:
         return {}
     return {follow.path_id: follow for follow in FollowedPath.objects.filter(user=user)}
+
+
+def starred_question_ids(user, question_ids: Iterable[int] | None = None) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    stars = Star.objects.filter(user=user)
+    if question_ids is not None:
+        stars = stars.filter(question_id__in=list(question_ids))
+    return set(stars.values_list("question_id", flat=True))
+
+
+def noted_question_ids(user, question_ids: Iterable[int] | None = None) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    notes = Note.objects.filter(user=user)
+    if question_ids is not None:
+        notes = notes.filter(question_id__in=list(question_ids))
+    return set(notes.values_list("question_id", flat=True))
+
+
+def note_for(user, question) -> "Note | None":
+    if not user.is_authenticated:
+        return None
+    return Note.objects.filter(user=user, question=question).first()
+
+
+def review_card_for(user, question) -> "ReviewCard | None":
+    if not user.is_authenticated:
+        return None
+    return ReviewCard.objects.filter(user=user, question=question).first()
+
+
+def starred_questions(user) -> list:
+    """The user's starred live questions, most recently starred first, with section and topic."""
+    if not user.is_authenticated:
+        return []
+    stars = (
+        Star.objects.filter(user=user, question__archived=False)
+        .select_related("question__section__topic")
+        .order_by("-created_at", "-id")
+    )
+    return [star.question for star in stars]
+
+
+def activity_by_day(user) -> dict:
+    """{date: ticks + reviews} for every day the user did something."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        day: ticks + reviews
+        for day, ticks, reviews in ActivityDay.objects.filter(user=user).values_list("day", "ticks", "reviews")
+    }

@@ -1,15 +1,20 @@
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import naturalday
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from progress.forms import FollowForm
-from progress.models import FollowedPath, StudiedMark
+from progress import queries, review
+from progress.forms import FollowForm, NoteForm, RatingForm
+from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
+from progress.review_views import review_page_response
 from topics.listing import build_path_views
 from topics.views import get_path_or_404, get_question_or_404, tick_response_context
 
@@ -49,7 +54,8 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     if wanted is None:
         return HttpResponseBadRequest("The form must say studied=1 or studied=0.", content_type="text/plain")
 
-    StudiedMark.objects.set_studied(request.user, question, wanted)
+    if StudiedMark.objects.set_studied(request.user, question, wanted) and wanted:
+        ActivityDay.record(request.user, ticks=1)
 
     if not request.htmx:
         return redirect(f"{next_url.split('#')[0]}#question-row-{question.id}")
@@ -84,3 +90,87 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         "topics/path_detail.html#follow-panel",
         {"view": view, "today": timezone.localdate(), "next_url": next_url},
     )
+
+
+@require_POST
+def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
+    """Star a question to revisit it (starred=1) or remove the star (starred=0)."""
+    question = get_question_or_404(slug)
+    next_url = safe_next(request, question.get_absolute_url())
+    if not request.user.is_authenticated:
+        return login_redirect(request, next_url)
+    wanted = STUDIED_VALUES.get(request.POST.get("starred", ""))
+    if wanted is None:
+        return HttpResponseBadRequest("The form must say starred=1 or starred=0.", content_type="text/plain")
+    Star.objects.set_starred(request.user, question, wanted)
+    if not request.htmx:
+        return redirect(next_url)
+    question.is_starred = wanted
+    return render(request, "progress/star_form.html", {"question": question, "next_url": next_url})
+
+
+def note_context(request: HttpRequest, question, form=None, editing: bool = False) -> dict:
+    note = queries.note_for(request.user, question)
+    if form is None:
+        form = NoteForm(initial={"body": note.body if note else ""})
+    return {"question": question, "note": note, "note_form": form, "editing": editing}
+
+
+def edit_note(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the note editor (a partial for HTMX, a page without JS). POST: save the note;
+    an empty note deletes it."""
+    question = get_question_or_404(slug)
+    if not request.user.is_authenticated:
+        return login_redirect(request, question.get_absolute_url())
+    if request.method == "GET":
+        context = note_context(request, question, editing=True)
+        if request.htmx:
+            return render(request, "progress/note.html", context)
+        return render(request, "progress/note_page.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        context = note_context(request, question, form=form, editing=True)
+        return render(request, "progress/note.html" if request.htmx else "progress/note_page.html", context, status=400)
+    body = form.cleaned_data["body"].strip()
+    if body:
+        Note.objects.update_or_create(
+            user=request.user, question=question, defaults={"body": body, "updated_at": timezone.now()}
+        )
+    else:
+        Note.objects.filter(user=request.user, question=question).delete()
+    if not request.htmx:
+        return redirect(f"{question.get_absolute_url()}#note")
+    return render(request, "progress/note.html", note_context(request, question))
+
+
+@require_POST
+def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
+    """Rate recall of a question (1 again, 2 hard, 3 good, 4 easy) and schedule its next review.
+
+    The form carries the card's last review time; a repeated submission (a double click, a
+    replay) no longer matches and changes nothing.
+    """
+    question = get_question_or_404(slug)
+    next_url = safe_next(request, question.get_absolute_url())
+    if not request.user.is_authenticated:
+        return login_redirect(request, next_url)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The form must give a rating from 1 (again) to 4 (easy).", content_type="text/plain")
+    card = queries.review_card_for(request.user, question)
+    current = card.last_review.isoformat() if card and card.last_review else ""
+    if form.cleaned_data["last_review"] == current:
+        card = review.rate(request.user, question, form.cleaned_data["rating"])
+        if not request.htmx:
+            messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date())}.")
+    if not request.htmx:
+        return redirect(next_url)
+    try:
+        from_review = resolve(urlsplit(next_url).path).url_name == "review"
+    except Resolver404:
+        from_review = False
+    if from_review:
+        return review_page_response(request)
+    return render(request, "progress/recall_panel.html", {"question": question, "card": card, "next_url": next_url})

@@ -44,9 +44,9 @@ def test_ticks_update_every_counter_without_a_reload(live_server, content, page)
     page.evaluate("window.notReloaded = true")
 
     rows = page.locator("#section-sequence-modeling .question-row")
-    rows.nth(0).locator("button").click()
+    rows.nth(0).locator(".tick-button").click()
     page.wait_for_selector("#section-sequence-modeling .question-row.is-studied")
-    rows.nth(1).locator("button").click()
+    rows.nth(1).locator(".tick-button").click()
     page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 2")
 
     assert topic_counter(page) == "2 / 67 studied"
@@ -60,7 +60,7 @@ def test_ticks_update_every_counter_without_a_reload(live_server, content, page)
 
     # A double click is harmless: the request states the result it wants.
     first = page.locator("#section-neural-network-foundations .question-row").nth(0)
-    first.locator("button").dblclick()
+    first.locator(".tick-button").dblclick()
     page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 3")
     assert topic_counter(page) == "3 / 67 studied"
     assert StudiedMark.objects.filter(user__username="erin").count() == 3
@@ -72,7 +72,7 @@ def test_the_question_page_ticks_in_place_and_reveals_the_answer(live_server, co
     assert not page.is_visible(".answer .prose")
     page.click("details.answer summary")
     assert page.is_visible(".answer .prose")
-    page.click(".question-panel button")
+    page.click(".question-panel .tick-button")
     page.wait_for_selector(".question-panel.is-studied")
     assert page.inner_text(".question-counters").count("1 / ") == 2
     page.click("a[rel=next]")
@@ -81,7 +81,7 @@ def test_the_question_page_ticks_in_place_and_reveals_the_answer(live_server, co
 
 def test_anonymous_tick_asks_to_log_in_and_comes_back(live_server, content, page):
     page.goto(f"{live_server.url}/topics/ml-breadth/")
-    page.locator(".question-row button").first.click()
+    page.locator(".question-row .tick-button").first.click()
     page.wait_for_url("**/accounts/login/?next=%2Ftopics%2Fml-breadth%2F")
     assert page.is_visible("text=Log in")
 
@@ -91,17 +91,17 @@ def test_the_same_flow_works_without_javascript(live_server, content, page_witho
     sign_up(page, live_server.url, "gus")
     page.goto(f"{live_server.url}/topics/ml-breadth/")
     rows = page.locator("#section-loss-functions .question-row")
-    rows.nth(0).locator("button").click()
+    rows.nth(0).locator(".tick-button").click()
     page.wait_for_load_state()
     assert "#question-row-" in page.url  # post/redirect/get back to the same place
-    page.locator("#section-loss-functions .question-row").nth(1).locator("button").click()
+    page.locator("#section-loss-functions .question-row").nth(1).locator(".tick-button").click()
     page.wait_for_load_state()
     assert topic_counter(page) == "2 / 67 studied"
     assert section_counter(page, "loss-functions") == "2 / 8 studied"
     page.reload()
     assert topic_counter(page) == "2 / 67 studied"
     # and unticking works too
-    page.locator("#section-loss-functions .question-row.is-studied button").first.click()
+    page.locator("#section-loss-functions .question-row.is-studied .tick-button").first.click()
     page.wait_for_load_state()
     assert topic_counter(page) == "1 / 67 studied"
     screenshot(page, "topic-without-javascript")
@@ -153,7 +153,7 @@ def test_follow_a_path_and_tick_its_next_up_question(live_server, content, page)
     page.wait_for_selector("text=You follow this path since")
     next_up = page.locator(".next-up a")
     assert next_up.get_attribute("href") == "/questions/backpropagation-vanishing-gradients/"
-    page.locator("#step-{} .question-row button".format(
+    page.locator("#step-{} .question-row .tick-button".format(
         page.locator(".step").first.get_attribute("id").split("-")[1])).first.click()
     page.wait_for_selector(".step .question-row.is-studied")
     page.wait_for_function(

@@ -128,7 +128,7 @@ def test_other_users_never_see_your_follows(bob_client, alice, path):
 
 def test_path_pages_cost_constant_queries(alice_client, alice, path, django_assert_max_num_queries):
     FollowedPath.objects.create(user=alice, path=path)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         alice_client.get("/paths/plan/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         alice_client.get("/paths/")

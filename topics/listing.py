@@ -15,7 +15,7 @@ from progress import queries as progress
 from progress.queries import Tally
 from topics.models import Difficulty, PathStep, Question, StudyPath
 
-STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied")]
+STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
 
 
 class BadFilter(Exception):
@@ -53,6 +53,20 @@ class Listing:
         return Tally(sum(q.is_studied for q in self.shown), len(self.shown))
 
 
+def annotate_progress(user, questions: list[Question]) -> set[int]:
+    """Set is_studied, is_starred and has_note on each question (three queries); return the
+    studied ids."""
+    ids = [q.id for q in questions]
+    studied = progress.studied_question_ids(user, ids)
+    starred = progress.starred_question_ids(user, ids)
+    noted = progress.noted_question_ids(user, ids)
+    for question in questions:
+        question.is_studied = question.id in studied
+        question.is_starred = question.id in starred
+        question.has_note = question.id in noted
+    return studied
+
+
 def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
     """Filter `questions` (live, in reading order) by the GET parameters in `data`.
 
@@ -66,9 +80,7 @@ def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
             value = ", ".join(data.getlist(name))
             problems.append(f"{name}={value}: {' '.join(errors)}")
         raise BadFilter("Unknown filter value. " + " ".join(problems))
-    studied = progress.studied_question_ids(user, [q.id for q in questions])
-    for question in questions:
-        question.is_studied = question.id in studied
+    studied = annotate_progress(user, questions)
     difficulties = set(form.cleaned_data["difficulty"])
     status = form.cleaned_data["status"]
     path = form.cleaned_data["path"]
@@ -80,6 +92,7 @@ def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
         and (in_path is None or q.id in in_path)
         and (status != "studied" or q.is_studied)
         and (status != "not-studied" or not q.is_studied)
+        and (status != "starred" or q.is_starred)
     ]
     return Listing(form=form, questions=questions, shown=shown, studied_ids=studied)
 
@@ -152,10 +165,9 @@ def build_path_views(user, paths: list[StudyPath]) -> list[PathView]:
         .select_related("section")
         .order_by("section__order", "section_id", "order", "id")
     )
-    studied = progress.studied_question_ids(user, [q.id for q in questions])
+    annotate_progress(user, questions)
     by_topic: dict[int, list[Question]] = {}
     for question in questions:
-        question.is_studied = question.id in studied
         by_topic.setdefault(question.section.topic_id, []).append(question)
     follows = progress.followed_paths(user)
     views = {path.id: PathView(path=path, steps=[], follow=follows.get(path.id)) for path in paths}

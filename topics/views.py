@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from progress import queries as progress
+from progress import review
+from progress.activity import heatmap
 from progress.queries import Tally
-from topics.listing import BadFilter, Listing, build_listing, build_path_views
+from topics.listing import BadFilter, annotate_progress, build_listing, build_path_views
 from topics.models import Difficulty, Question, Section, StudyPath, Topic
 
 
@@ -126,7 +128,10 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         item.is_studied = item.id in studied
     position = next(index for index, item in enumerate(ordered) if item.id == question.id)
     topic_tally, section_tallies = tally_sections(ordered)
+    note = progress.note_for(request.user, question)
     question.is_studied = question.id in studied
+    question.is_starred = bool(progress.starred_question_ids(request.user, [question.id]))
+    question.has_note = note is not None
     return render(
         request,
         "topics/question_detail.html",
@@ -142,6 +147,8 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "position": position + 1,
             "count": len(ordered),
             "next_url": request.get_full_path(),
+            "note": note,
+            "card": progress.review_card_for(request.user, question),
         },
     )
 
@@ -184,10 +191,19 @@ def home(request: HttpRequest) -> HttpResponse:
             "followed": build_path_views(request.user, followed),
             "latest": progress.latest_studied_question(request.user),
             "today": timezone.localdate(),
+            "due_today": len(review.due_queue(request.user)),
+            "starred": progress.starred_questions(request.user),
+            "heatmap": heatmap(progress.activity_by_day(request.user), timezone.localdate()),
         }
     else:
         context["paths"] = list(StudyPath.objects.filter(archived=False))
     return render(request, "topics/home.html", context)
+
+
+def _flags_from(question: Question, annotated: list[Question]) -> None:
+    """Copy is_studied, is_starred and has_note from the annotated copy of `question`."""
+    twin = next(q for q in annotated if q.id == question.id)
+    question.is_studied, question.is_starred, question.has_note = twin.is_studied, twin.is_starred, twin.has_note
 
 
 def tick_response_context(request: HttpRequest, question: Question, next_url: str) -> dict:
@@ -206,18 +222,22 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
         if path:
             (view,) = build_path_views(request.user, [path])
             step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
-            return context | {"path_view": view, "step_view": step}
+            if step:
+                _flags_from(question, step.questions)
+                return context | {"path_view": view, "step_view": step}
     if name == "question_list":
         try:
             listing = question_list_context(request, QueryDict(parts.query))["listing"]
+            _flags_from(question, listing.questions)
+            return context | {"listing": listing}
         except BadFilter:
-            listing = None
-        return context | {"listing": listing}
+            pass
     data = QueryDict(parts.query) if name == "topic_detail" else QueryDict()
     try:
         listing = build_listing(request.user, data, topic_questions(topic))
     except BadFilter:
         listing = build_listing(request.user, QueryDict(), topic_questions(topic))
+    _flags_from(question, listing.questions)
     topic_tally, section_tallies = tally_sections(listing.questions)
     return context | {
         "topic": topic,

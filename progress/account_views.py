@@ -1,0 +1,144 @@
+"""/account/progress/: download, import, reset; and deleting the account."""
+
+import csv
+import hashlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from progress.forms import DeleteAccountForm, ImportForm, ResetForm
+from progress.models import StudiedMark
+from progress.portability import (
+    KINDS,
+    ImportRefused,
+    apply_import,
+    export_progress,
+    plan_import,
+    read_export,
+    reset_preview,
+    reset_progress,
+)
+from topics.models import Question, StudyPath, Topic
+
+SESSION_KEY = "pending_import"
+
+
+def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    context.setdefault("import_form", ImportForm())
+    context.setdefault("reset_form", ResetForm())
+    return render(request, "progress/account_progress.html", context, status=status)
+
+
+@login_required
+def progress_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+def export_json(request: HttpRequest) -> HttpResponse:
+    data = export_progress(request.user)
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="prepsite-progress-{timezone.localdate()}.json"'
+    return response
+
+
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="prepsite-marks-{timezone.localdate()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["question", "title", "topic", "section", "difficulty", "studied_at"])
+    marks = (
+        StudiedMark.objects.filter(user=request.user)
+        .select_related("question__section__topic")
+        .order_by("created_at", "id")
+    )
+    for mark in marks:
+        question = mark.question
+        writer.writerow([question.slug, question.title, question.section.topic.title, question.section.title,
+                         question.difficulty, mark.created_at.isoformat()])
+    return response
+
+
+@login_required
+@require_POST
+def import_preview(request: HttpRequest) -> HttpResponse:
+    """Read an uploaded export and show what applying it would change; nothing is written."""
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, status=400, import_form=form)
+    raw = form.cleaned_data["file"].read()
+    try:
+        data = read_export(raw)
+        plan = plan_import(request.user, data)
+    except ImportRefused as error:
+        form.add_error("file", f"{error} Nothing was changed.")
+        return _page(request, status=400, import_form=form)
+    digest = hashlib.sha256(raw).hexdigest()
+    request.session[SESSION_KEY] = {"digest": digest, "data": data}
+    return _page(request, plan=plan, plan_rows=[(kind.replace("_", " "), plan.counts[kind]) for kind in KINDS], digest=digest)
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("digest") != request.POST.get("digest"):
+        messages.error(request, "That import is no longer pending: choose the file again.")
+        return redirect("account_progress")
+    try:
+        plan = apply_import(request.user, pending["data"])
+    except ImportRefused as error:
+        messages.error(request, f"{error} Nothing was changed.")
+        return redirect("account_progress")
+    del request.session[SESSION_KEY]
+    messages.success(request, f"Imported: {plan.changes} change{'s' if plan.changes != 1 else ''} applied.")
+    return redirect("account_progress")
+
+
+def _reset_target(form: ResetForm) -> tuple[str, list[int]]:
+    topic: Topic | None = form.cleaned_data.get("topic")
+    path: StudyPath | None = form.cleaned_data.get("path")
+    if topic:
+        return f"the topic {topic.title}", list(Question.objects.in_topic(topic).values_list("id", flat=True))
+    return f"the path {path.title}", list(Question.objects.in_path(path).values_list("id", flat=True))
+
+
+@login_required
+def reset_confirm(request: HttpRequest) -> HttpResponse:
+    """GET: say exactly what a reset would clear. POST (confirmed): clear it."""
+    form = ResetForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return _page(request, status=400, reset_form=form)
+    label, question_ids = _reset_target(form)
+    if request.method == "POST":
+        if not form.cleaned_data["confirm"]:
+            return _page(request, status=400, reset_form=form, reset_error="Confirm the reset to clear progress.")
+        scope = reset_progress(request.user, question_ids)
+        messages.success(request, f"Reset {label}: {scope.total} item{'s' if scope.total != 1 else ''} cleared.")
+        return redirect("account_progress")
+    return render(
+        request,
+        "progress/reset_confirm.html",
+        {"form": form, "label": label, "scope": reset_preview(request.user, question_ids)},
+    )
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            user.delete()
+            messages.success(request, "Your account and all of its progress are deleted.")
+            return redirect("home")
+        return render(request, "progress/delete_account.html", {"form": form}, status=400)
+    return render(request, "progress/delete_account.html", {"form": form})

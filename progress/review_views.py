@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from progress import review
+from progress.forms import ReviewSettingsForm
+from progress.models import Rating, ReviewCard
+from topics.models import Question
+
+
+def review_context(request: HttpRequest) -> dict:
+    queue = review.due_queue(request.user)
+    current = None
+    card = None
+    if queue:
+        current = Question.objects.select_related("section__topic").prefetch_related("answers").get(id=queue[0])
+        card = ReviewCard.objects.filter(user=request.user, question=current).first()
+    done = review.reviewed_today(request.user)
+    return {
+        "question": current,
+        "card": card,
+        "remaining": len(queue),
+        "done_today": sum(done.values()),
+        "done_by_rating": [(label, done.get(value, 0)) for value, label in Rating.choices],
+        "ratings": Rating.choices,
+        "settings_form": ReviewSettingsForm(instance=review.settings_for(request.user)),
+        "next_url": "/review/",
+    }
+
+
+def review_page_response(request: HttpRequest) -> HttpResponse:
+    """The review page, or only its card when HTMX asks (after a rating)."""
+    template = "progress/review.html#review-card" if request.htmx else "progress/review.html"
+    return render(request, template, review_context(request))
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    return review_page_response(request)
+
+
+@login_required
+@require_POST
+def review_settings(request: HttpRequest) -> HttpResponse:
+    form = ReviewSettingsForm(request.POST, instance=review.settings_for(request.user))
+    if not form.is_valid():
+        context = review_context(request) | {"settings_form": form}
+        return render(request, "progress/review.html", context, status=400)
+    form.save()
+    messages.success(request, "Review settings saved. They apply from your next rating.")
+    return redirect("review")
