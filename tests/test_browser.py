@@ -180,3 +180,51 @@ def test_an_answer_with_code_a_table_and_formulas_renders(live_server, content, 
     assert "\\frac" not in answer.inner_text() and "$" not in answer.inner_text().replace("USD", "")
     assert answer.locator(".math-error").count() == 0
     screenshot(page, "question-with-code-table-math")
+
+
+def test_the_review_loop(live_server, content, page):
+    sign_up(page, live_server.url, "ines")
+    page.goto(f"{live_server.url}/review/")
+    assert "10 questions left today" in page.inner_text(".review-left")
+    first_title = page.inner_text("#review-card h2")
+    assert not page.is_visible("#review-card .rate-good")  # ratings come after the answer
+    page.click("#review-card summary")
+    page.click("#review-card .rate-good")
+    page.wait_for_function("document.querySelector('.review-left').innerText.startsWith('9 ')")
+    assert page.inner_text("#review-card h2") != first_title
+    for _ in range(9):
+        page.click("#review-card summary")
+        page.click("#review-card .rate-again")
+        page.wait_for_load_state()
+    page.wait_for_selector("text=All done for today")
+    assert "Again 9 · Hard 0 · Good 1 · Easy 0" in page.inner_text("#review-card")
+
+
+def test_notes_and_stars_in_place(live_server, content, page):
+    sign_up(page, live_server.url, "jo")
+    page.goto(f"{live_server.url}/questions/kv-cache/")
+    page.click("text=Add a note")
+    page.fill("#note textarea", "Cache grows **linearly** with context.")
+    page.click("#note button[type=submit]")
+    page.wait_for_selector("#note .note-body strong")
+    assert page.inner_text("#note .note-body") == "Cache grows linearly with context."
+    page.click(".question-panel .star-button")
+    page.wait_for_selector(".question-panel .star-button.is-starred")
+    page.goto(f"{live_server.url}/topics/ml-breadth/?status=starred")
+    assert row_slugs(page) == ["kv-cache"]
+
+
+def test_reset_a_topic_after_confirming(live_server, content, page):
+    sign_up(page, live_server.url, "kim")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.locator(".question-row .tick-button").first.click()
+    page.wait_for_selector(".question-row.is-studied")
+    page.goto(f"{live_server.url}/account/progress/")
+    page.select_option("select[name=topic]", "ml-breadth")
+    page.click("text=Review what would be cleared")
+    assert "1 studied mark" in page.inner_text("main")
+    assert page.is_visible("text=download your progress first")
+    page.click("text=Clear it")
+    page.wait_for_selector("text=Reset the topic ML Breadth: 1 item cleared.")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    assert topic_counter(page) == "0 / 67 studied"

@@ -1,0 +1,190 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from progress import review
+from progress.models import FollowedPath, Note, ReviewCard, ReviewLog, Star, StudiedMark
+from progress.portability import apply_import, export_progress
+from topics.models import PathStep, Question, StudyPath
+
+
+def q(slug: str) -> Question:
+    return Question.objects.get(slug=slug)
+
+
+@pytest.fixture
+def history(alice, topic):
+    """Alice has a bit of everything."""
+    now = timezone.now()
+    StudiedMark.objects.create(user=alice, question=q("ml-breadth-q1-1"), created_at=now - timedelta(days=3))
+    StudiedMark.objects.create(user=alice, question=q("ml-breadth-q2-1"), created_at=now - timedelta(days=2))
+    Star.objects.create(user=alice, question=q("ml-breadth-q1-2"), created_at=now - timedelta(days=1))
+    Note.objects.create(user=alice, question=q("ml-breadth-q1-1"), body="Mnemonic: *ABC*", updated_at=now - timedelta(hours=5))
+    review.rate(alice, q("ml-breadth-q1-1"), 3, now=now - timedelta(days=4))
+    review.rate(alice, q("ml-breadth-q1-1"), 2, now=now - timedelta(days=1))
+    return alice
+
+
+def snapshot(user) -> dict:
+    data = export_progress(user)
+    data.pop("exported_at")
+    data.pop("username")
+    return data
+
+
+def upload(client, data, name="export.json"):
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return client.post_form("/account/progress/import/", {"file": SimpleUploadedFile(name, raw)})
+
+
+def test_export_holds_everything(alice_client, history):
+    response = alice_client.get("/account/progress/export.json")
+    assert response["Content-Disposition"].startswith('attachment; filename="prepsite-progress-')
+    data = json.loads(response.content)
+    assert data["format"] == "prepsite-progress" and data["version"] == 1
+    assert [m["question"] for m in data["marks"]] == ["ml-breadth-q1-1", "ml-breadth-q2-1"]
+    assert data["stars"][0]["question"] == "ml-breadth-q1-2"
+    assert data["notes"][0]["body"] == "Mnemonic: *ABC*"
+    assert len(data["review_cards"]) == 1 and len(data["review_log"]) == 2
+
+
+def test_marks_csv(alice_client, history):
+    response = alice_client.get("/account/progress/marks.csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0] == "question,title,topic,section,difficulty,studied_at"
+    assert lines[1].startswith("ml-breadth-q1-1,Question 1.1 of ml-breadth?,Ml Breadth,Section 1,easy,")
+    assert len(lines) == 3
+
+
+def test_export_then_import_into_a_fresh_account_is_lossless(history, bob):
+    data = export_progress(history)
+    apply_import(bob, data)
+    assert snapshot(bob) == snapshot(history)
+
+
+def test_import_is_idempotent(history, bob):
+    data = export_progress(history)
+    apply_import(bob, data)
+    before = snapshot(bob)
+    plan = apply_import(bob, data)
+    assert plan.changes == 0
+    assert snapshot(bob) == before
+
+
+def test_import_never_replaces_newer_data_with_older(history):
+    old = export_progress(history)
+    note = Note.objects.get(user=history)
+    note.body, note.updated_at = "Rewritten today", timezone.now()
+    note.save()
+    review.rate(history, q("ml-breadth-q1-1"), 4)
+    newer = snapshot(history)
+    plan = apply_import(history, old)
+    assert plan.counts["notes"].unchanged == 1 and plan.counts["review_cards"].unchanged == 1
+    assert snapshot(history) == newer
+
+
+def test_import_takes_newer_items_from_the_file(history, bob):
+    apply_import(bob, export_progress(history))
+    note = Note.objects.get(user=history)
+    note.body, note.updated_at = "Improved on another device", timezone.now()
+    note.save()
+    plan = apply_import(bob, export_progress(history))
+    assert plan.counts["notes"].updated == 1
+    assert Note.objects.get(user=bob).body == "Improved on another device"
+
+
+def test_the_preview_shows_what_would_change_and_writes_nothing(alice_client, history, bob_client, bob):
+    data = export_progress(history)
+    data["marks"].append({"question": "gone-from-the-site", "studied_at": timezone.now().isoformat()})
+    response = upload(bob_client, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<th>Marks</th><td>2</td><td>0</td><td>0</td><td>1</td>" in page
+    assert "gone-from-the-site" in page
+    assert not StudiedMark.objects.filter(user=bob).exists()
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    response = bob_client.post_form("/account/progress/import/apply/", {"digest": digest})
+    assert response.status_code == 302
+    assert StudiedMark.objects.filter(user=bob).count() == 2
+    assert bob_client.post_form("/account/progress/import/apply/", {"digest": digest}).status_code == 302  # stale
+    assert StudiedMark.objects.filter(user=bob).count() == 2
+
+
+BAD_FILES = [
+    (b"not json at all", "not JSON"),
+    (b"\xff\xfe\x00garbage", "not JSON"),
+    (json.dumps([1, 2, 3]).encode(), "not a Prepsite progress export"),
+    (json.dumps({"format": "other-app"}).encode(), "not a Prepsite progress export"),
+    (json.dumps({"format": "prepsite-progress", "version": 99}).encode(), "version 99"),
+    (json.dumps({"format": "prepsite-progress", "version": 1, "marks": "all"}).encode(), "must be a list"),
+    (json.dumps({"format": "prepsite-progress", "version": 1, "marks": [{"question": "ml-breadth-q1-1"}]}).encode(),
+     "marks[0].studied_at"),
+    (json.dumps({"format": "prepsite-progress", "version": 1,
+                 "marks": [{"question": "ml-breadth-q1-1", "studied_at": "2026-01-01T00:00:00+00:00"}],
+                 "review_log": [{"question": "ml-breadth-q1-1", "rating": 9, "reviewed_at": "2026-01-01T00:00:00+00:00",
+                                 "due_after": "2026-01-02T00:00:00+00:00"}]}).encode(), "rating must be"),
+]
+
+
+@pytest.mark.parametrize("raw, message", BAD_FILES)
+def test_bad_files_are_refused_and_change_nothing(alice_client, history, raw, message):
+    before = snapshot(history)
+    response = upload(alice_client, raw)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "Nothing was changed." in page
+    assert snapshot(history) == before
+
+
+def test_import_and_export_need_login(anon_client, db):
+    assert anon_client.get("/account/progress/export.json")["Location"].startswith("/accounts/login/")
+    assert anon_client.get("/account/progress/")["Location"].startswith("/accounts/login/")
+
+
+def test_reset_a_topic_clears_exactly_its_scope(alice_client, history, bob):
+    from tests.conftest import make_topic
+
+    make_topic("other", sections=1, per_section=2, order=2)
+    StudiedMark.objects.create(user=history, question=q("other-q1-1"))
+    StudiedMark.objects.create(user=bob, question=q("ml-breadth-q1-1"))
+    page = alice_client.get("/account/progress/reset/?topic=ml-breadth").content.decode()
+    assert "<strong>2</strong> studied marks" in page and "<strong>1</strong> star" in page
+    assert "<strong>1</strong> review schedule and <strong>2</strong> review log entries" in page
+    assert StudiedMark.objects.filter(user=history).count() == 3  # showing the page cleared nothing
+    response = alice_client.post_form("/account/progress/reset/", {"topic": "ml-breadth", "confirm": "on"})
+    assert response.status_code == 302
+    assert list(StudiedMark.objects.filter(user=history).values_list("question__slug", flat=True)) == ["other-q1-1"]
+    assert not Star.objects.filter(user=history).exists()
+    assert not ReviewCard.objects.filter(user=history).exists() and not ReviewLog.objects.filter(user=history).exists()
+    assert Note.objects.filter(user=history).exists()  # notes are kept, as the page says
+    assert StudiedMark.objects.filter(user=bob).exists()  # nobody else's progress
+
+
+def test_reset_a_path(alice_client, history, topic):
+    path = StudyPath.objects.create(slug="plan", title="Plan")
+    PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
+    alice_client.post_form("/account/progress/reset/", {"path": "plan", "confirm": "on"})
+    assert list(StudiedMark.objects.filter(user=history).values_list("question__slug", flat=True)) == ["ml-breadth-q1-1"]
+
+
+@pytest.mark.parametrize("data", [{"topic": "ml-breadth"}, {}, {"topic": "ml-breadth", "path": "x", "confirm": "on"},
+                                  {"topic": "nope", "confirm": "on"}])
+def test_a_reset_without_confirmation_or_scope_is_refused(alice_client, history, data):
+    response = alice_client.post_form("/account/progress/reset/", data)
+    assert response.status_code == 400
+    assert StudiedMark.objects.filter(user=history).count() == 2
+
+
+def test_deleting_the_account_deletes_everything_after_confirmation(alice_client, history, topic):
+    FollowedPath.objects.create(user=history, path=StudyPath.objects.create(slug="p", title="P"))
+    response = alice_client.post_form("/account/delete/", {"password": "wrong"})
+    assert response.status_code == 400 and User.objects.filter(username="alice").exists()
+    response = alice_client.post_form("/account/delete/", {"password": "correct horse battery staple"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="alice").exists()
+    for model in (StudiedMark, Star, Note, ReviewCard, ReviewLog, FollowedPath):
+        assert not model.objects.exists()
