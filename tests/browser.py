@@ -39,18 +39,31 @@ def browser():
         instance.close()
 
 
+def _watched_page(browser, **options):
+    """A page that records Content-Security-Policy violations and JavaScript dialogs; the
+    fixture fails the test if any happened."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text and page.problems.append(m.text))
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    return context, page
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    yield context.new_page()
+    context, page = _watched_page(browser)
+    yield page
     context.close()
+    assert page.problems == []
 
 
 @pytest.fixture
 def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
-    yield context.new_page()
+    context, page = _watched_page(browser, java_script_enabled=False)
+    yield page
     context.close()
+    assert page.problems == []
 
 
 def screenshot(page, name: str) -> Path:

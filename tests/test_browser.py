@@ -47,7 +47,7 @@ def test_ticks_update_every_counter_without_a_reload(live_server, content, page)
     rows.nth(0).locator(".tick-button").click()
     page.wait_for_selector("#section-sequence-modeling .question-row.is-studied")
     rows.nth(1).locator(".tick-button").click()
-    page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.question-row.is-studied').length === 2")
 
     assert topic_counter(page) == "2 / 67 studied"
     assert section_counter(page, "sequence-modeling") == "2 / 5 studied"
@@ -61,7 +61,7 @@ def test_ticks_update_every_counter_without_a_reload(live_server, content, page)
     # A double click is harmless: the request states the result it wants.
     first = page.locator("#section-neural-network-foundations .question-row").nth(0)
     first.locator(".tick-button").dblclick()
-    page.wait_for_function("document.querySelectorAll('.question-row.is-studied').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('.question-row.is-studied').length === 3")
     assert topic_counter(page) == "3 / 67 studied"
     assert StudiedMark.objects.filter(user__username="erin").count() == 3
 
@@ -119,18 +119,18 @@ def test_filters_swap_the_list_push_the_url_and_back_restores_it(live_server, co
     assert len(row_slugs(page)) == 67
     page.check("input[name=difficulty][value=easy]")
     page.wait_for_url("**/topics/ml-breadth/?difficulty=easy*")
-    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
     assert row_slugs(page) == ["logistic-regression"]
     assert "Showing 1 of 67 questions" in page.inner_text("#filter-summary")
     page.check("input[name=difficulty][value=hard]")
-    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 36")
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 36")
     assert "difficulty=hard" in page.url
     assert page.evaluate("window.notReloaded") is True
     page.go_back()
-    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
     assert "difficulty=hard" not in page.url and "difficulty=easy" in page.url
     page.go_back()
-    page.wait_for_function("document.querySelectorAll('#results .question-title').length === 67")
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 67")
     # a filtered address is shareable: opened fresh, it renders the same list
     page.goto(f"{live_server.url}/topics/ml-breadth/?difficulty=easy")
     assert row_slugs(page) == ["logistic-regression"]
@@ -156,8 +156,7 @@ def test_follow_a_path_and_tick_its_next_up_question(live_server, content, page)
     page.locator("#step-{} .question-row .tick-button".format(
         page.locator(".step").first.get_attribute("id").split("-")[1])).first.click()
     page.wait_for_selector(".step .question-row.is-studied")
-    page.wait_for_function(
-        "document.querySelector('.next-up a').getAttribute('href') === '/questions/convolutional-networks/'"
+    page.wait_for_function("() => document.querySelector('.next-up a').getAttribute('href') === '/questions/convolutional-networks/'"
     )
     assert page.inner_text(".topic-header .progress-text") == "1 / 67 studied"
     assert page.inner_text(".step .section-header .progress-text") == "1 / 2 studied"
@@ -190,7 +189,7 @@ def test_the_review_loop(live_server, content, page):
     assert not page.is_visible("#review-card .rate-good")  # ratings come after the answer
     page.click("#review-card summary")
     page.click("#review-card .rate-good")
-    page.wait_for_function("document.querySelector('.review-left').innerText.startsWith('9 ')")
+    page.wait_for_function("() => document.querySelector('.review-left').innerText.startsWith('9 ')")
     assert page.inner_text("#review-card h2") != first_title
     for _ in range(9):
         page.click("#review-card summary")

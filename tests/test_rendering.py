@@ -32,7 +32,8 @@ def test_links_get_nofollow_noopener():
 def test_tables_render():
     html = render_markdown("| Loss | Robust |\n|---|:-:|\n| MSE | no |\n| MAE | yes |")
     assert "<table>" in html and "<th>Loss</th>" in html
-    assert '<td style="text-align: center;">yes</td>' in html
+    assert '<td class="align-center">yes</td>' in html
+    assert "style=" not in html
 
 
 def test_fenced_code_is_highlighted_and_escaped():

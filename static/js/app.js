@@ -1,0 +1,20 @@
+// Make failures visible: when an HTMX request fails, nothing on the page changes, so say so.
+(function () {
+  function show(text) {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var message = document.createElement("p");
+    message.className = "message message-error";
+    message.setAttribute("role", "alert");
+    message.textContent = text;
+    box.appendChild(message);
+    setTimeout(function () { message.remove(); }, 15000);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : "";
+    show("Something went wrong (" + status + "): your last change was not saved. Please try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    show("The server could not be reached: your last change was not saved. Please try again.");
+  });
+})();
