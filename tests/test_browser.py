@@ -227,3 +227,28 @@ def test_reset_a_topic_after_confirming(live_server, content, page):
     page.wait_for_selector("text=Reset the topic ML Breadth: 1 item cleared.")
     page.goto(f"{live_server.url}/topics/ml-breadth/")
     assert topic_counter(page) == "0 / 67 studied"
+
+
+def test_no_xss_payload_runs_in_the_browser(live_server, transactional_db, page):
+    from django.contrib.auth.models import User
+
+    from progress.models import Note
+    from tests.conftest import make_topic
+    from tests.xss_payloads import XSS_PAYLOADS
+    from topics.models import Answer, Question
+
+    make_topic("xss", sections=1, per_section=1)
+    question = Question.objects.get(slug="xss-q1-1")
+    corpus = "\n\n".join(XSS_PAYLOADS)
+    answer = question.answers.get()
+    answer.body = corpus
+    answer.save()
+    sign_up(page, live_server.url, "mallory")
+    Note.objects.create(user=User.objects.get(username="mallory"), question=question, body=corpus)
+    page.goto(f"{live_server.url}{question.get_absolute_url()}")
+    page.click("details.answer summary")
+    for link in page.locator(".answer a, .note a").all():
+        link.hover()
+    page.wait_for_timeout(500)
+    assert Answer.objects.get(id=answer.id).html  # rendered, and the page fixture saw no dialog
+    assert page.evaluate("() => document.querySelectorAll('.answer script, .note script, .answer iframe').length") == 0
