@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate content lint clean
+.PHONY: run test bench install install-dev migrate content lint clean
 
 run: install migrate content
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Serves the site with gunicorn on PostgreSQL and loads it with wrk; prints figures and ratios.
+bench: install-dev
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -1,0 +1,318 @@
+"""`make bench`: serve the site with gunicorn on PostgreSQL, load it with wrk, print figures.
+
+Steps: a fresh benchmark database (PostgreSQL; a local server is started when DATABASE_URL is
+unset), the content, 10,000 users and 1,000,000 studied marks, a benchmark user with about a
+third of ML Breadth ticked; gunicorn with the production settings and the same gunicorn.conf.py
+as the container; wrk at a fixed concurrency after a warm-up, for /healthz, the ML Breadth topic
+page (logged in), /questions/ filtered by a path and a difficulty, and the HTMX tick. Then the
+topic page again with an empty progress table. Figures are printed as a table with ratios to
+/healthz and written to bench-results/bench.json. Nothing here asserts: it measures.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.http import Browserish, free_port, wait_for  # noqa: E402
+
+BENCH_DB = "prepsite_bench"
+USERS = 10_000
+MARKS = 1_000_000
+SECRET = "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"
+PASSWORD = "benchmark password 123"
+GOALS = {"topic": 0.35, "tick": 0.5, "filtered": 0.3}
+
+
+def sh(*args: str, env: dict | None = None, quiet: bool = True) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    if not shutil.which("pg_ctlcluster"):
+        sys.exit("make bench needs PostgreSQL: set DATABASE_URL, or install it (apt-get install postgresql).")
+    sh(str(ROOT / "bin" / "postgres"))
+    sh("su", "postgres", "-c", f"dropdb --if-exists {BENCH_DB}")
+    sh("su", "postgres", "-c", f"createdb -O prepsite {BENCH_DB}")
+    return f"postgres://prepsite:prepsite@127.0.0.1:5432/{BENCH_DB}"
+
+
+def site_env(db_url: str, **extra: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "GUNICORN_ACCESS_LOG": "",
+        "LOGIN_FAILURE_LIMIT": "1000",
+        **extra,
+    }
+
+
+def django_setup(env: dict) -> None:
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
+    import django
+
+    django.setup()
+
+
+def generate_scale_data() -> dict:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from progress.models import StudiedMark
+    from topics.models import Question
+
+    started = time.monotonic()
+    password = make_password(PASSWORD)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE progress_studiedmark")
+        cursor.execute("DELETE FROM auth_user WHERE username LIKE 'load%%' OR username = 'bench'")
+        cursor.execute(
+            """INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                                      is_active, date_joined)
+               SELECT %s, false, 'load' || n, '', '', 'load' || n || '@example.org', false, true, now()
+               FROM generate_series(1, %s) AS n""",
+            [password, USERS],
+        )
+        cursor.execute(
+            """INSERT INTO progress_studiedmark (user_id, question_id, created_at)
+               SELECT u.id, q.id, now() - (random() * interval '90 days')
+               FROM auth_user u CROSS JOIN topics_question q
+               WHERE u.username LIKE 'load%%' AND NOT q.archived
+               ORDER BY random() LIMIT %s""",
+            [MARKS],
+        )
+        cursor.execute("ANALYZE")
+    bench = User.objects.create_user("bench", "bench@example.org", PASSWORD)
+    breadth = list(Question.objects.live().filter(section__topic__slug="ml-breadth").order_by("id"))
+    for question in breadth[::3]:
+        StudiedMark.objects.create(user=bench, question=question)
+    return {
+        "users": User.objects.count(),
+        "marks": StudiedMark.objects.count(),
+        "bench_user_marks": StudiedMark.objects.filter(user=bench).count(),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def queries_per_request(paths: dict[str, tuple[str, str, dict]]) -> dict[str, int]:
+    """SQL queries each endpoint runs, counted in-process against the same database."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="bench"))
+    counts = {}
+    for name, (method, path, data) in paths.items():
+        client.get("/healthz")  # settle the session
+        with CaptureQueriesContext(connection) as context:
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.post(path, data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(context.captured_queries)
+    return counts
+
+
+def worker_rss(master_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each gunicorn worker, in MB."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+    return sorted(peaks)
+
+
+def run_wrk(base: str, path: str, seconds: int, connections: int, headers: list[str], script: Path,
+            env: dict | None = None) -> dict:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    output = subprocess.run(command + [base + path], capture_output=True, text=True, env=env).stdout
+    match = re.search(r"^BENCH (\{.*\})$", output, re.M)
+    if not match:
+        sys.exit(f"wrk printed no figures:\n{output}")
+    return json.loads(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gthread)")
+    parser.add_argument("--skip-data", action="store_true", help="reuse the data of the previous run")
+    parser.add_argument("--output", default=str(ROOT / "bench-results" / "bench.json"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("make bench needs wrk (apt-get install wrk).")
+
+    db_url = os.environ.get("DATABASE_URL") or (
+        f"postgres://prepsite:prepsite@127.0.0.1:5432/{BENCH_DB}" if args.skip_data else database_url()
+    )
+    python = sys.executable
+    env = site_env(db_url, STATIC_ROOT=tempfile.mkdtemp(prefix="bench-static-"))
+    print("Preparing: migrate, load content, collect static files …", flush=True)
+    sh(python, "manage.py", "migrate", "--noinput", env=env)
+    sh(python, "manage.py", "load_content", "fixtures/content/", "--progress", "never", env=env)
+    sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
+    django_setup(env)
+    data = None
+    if not args.skip_data:
+        print(f"Generating {USERS:,} users and {MARKS:,} studied marks …", flush=True)
+        data = generate_scale_data()
+        print(f"  done in {data['seconds']} s: {data['marks']:,} marks", flush=True)
+
+    from topics.models import Question
+
+    slugs = list(Question.objects.live().filter(section__topic__slug="ml-breadth").values_list("slug", flat=True)[:20])
+    filtered = "/questions/?path=ml-engineer&difficulty=hard"
+    endpoints = {
+        "healthz": ("GET", "/healthz", {}),
+        "topic": ("GET", "/topics/ml-breadth/", {}),
+        "filtered": ("GET", filtered, {}),
+        "tick": ("POST", f"/questions/{slugs[0]}/studied/", {"studied": "1", "next": "/topics/ml-breadth/"}),
+    }
+    queries = queries_per_request(endpoints)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_env = dict(env, BIND=f"127.0.0.1:{port}", PYTHON=python)
+    if args.workers:
+        server_env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.worker_class:
+        server_env["GUNICORN_WORKER_CLASS"] = args.worker_class
+    if args.threads:
+        server_env["GUNICORN_THREADS"] = str(args.threads)
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "prepsite.wsgi:application"],
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    results: dict = {}
+    try:
+        wait_for(base + "/healthz", server)
+        client = Browserish(base)
+        status, _, _ = client.post("/accounts/login/", {"username": "bench", "password": PASSWORD})
+        assert status == 302, f"benchmark login failed: {status}"
+        cookies = {cookie.name: cookie.value for cookie in client.jar}
+        cookie = f"Cookie: sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
+        logged_in = [cookie]
+        tick_headers = [cookie, f"X-CSRFToken: {cookies['csrftoken']}", "HX-Request: true",
+                        "Content-Type: application/x-www-form-urlencoded"]
+
+        report = (ROOT / "bench" / "report.lua").read_text()
+        get_script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        get_script.write_text(report)
+        tick_script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        tick_script.write_text((ROOT / "bench" / "tick.lua").read_text() + "\n" + report)
+        wrk_env = dict(os.environ, BENCH_SLUGS=",".join(slugs))
+
+        def measure(name: str, path: str, headers: list[str], script: Path) -> dict:
+            run_wrk(base, path, args.warmup, args.connections, headers, script, wrk_env)
+            figures = run_wrk(base, path, args.seconds, args.connections, headers, script, wrk_env)
+            print(f"  {name:<18} {figures['rps']:>8.1f} req/s", flush=True)
+            return figures
+
+        print(f"Load: wrk, {args.connections} connections, {args.warmup} s warm-up + {args.seconds} s per endpoint")
+        results["healthz"] = measure("healthz", "/healthz", [], get_script)
+        results["topic"] = measure("topic", "/topics/ml-breadth/", logged_in, get_script)
+        results["filtered"] = measure("filtered", filtered, logged_in, get_script)
+        results["tick"] = measure("tick", "/", tick_headers, tick_script)
+
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM progress_studiedmark")
+            marks_before = cursor.fetchone()[0]
+            cursor.execute("CREATE TEMP TABLE saved_marks AS SELECT * FROM progress_studiedmark")
+            cursor.execute("TRUNCATE progress_studiedmark")
+        results["healthz_again"] = measure("healthz (again)", "/healthz", [], get_script)
+        results["topic_empty"] = measure("topic, no marks", "/topics/ml-breadth/", logged_in, get_script)
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO progress_studiedmark SELECT * FROM saved_marks")
+            cursor.execute("DROP TABLE saved_marks")
+        rss = worker_rss(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    baseline = results["healthz"]["rps"]
+    rows = [
+        ("GET /healthz", "healthz"),
+        ("GET /topics/ml-breadth/", "topic"),
+        (f"GET {filtered}", "filtered"),
+        ("POST tick (HTMX)", "tick"),
+        ("GET /topics/ml-breadth/, no marks", "topic_empty"),
+    ]
+    print()
+    print(f"{'endpoint':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8} {'ratio':>6}")
+    for label, key in rows:
+        figures = results[key]
+        ratio = figures["rps"] / (results["healthz_again"]["rps"] if key == "topic_empty" else baseline)
+        figures["ratio_to_healthz"] = round(ratio, 3)
+        query_count = queries.get(key if key != "topic_empty" else "topic", "")
+        print(f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
+              f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {ratio:>6.2f}")
+    topic_vs_empty = results["topic"]["rps"] / results["topic_empty"]["rps"]
+    print()
+    print(f"Marks in the table during the run: {marks_before:,}")
+    print(f"Topic page with {marks_before:,} marks vs an empty table: {topic_vs_empty:.3f} of the empty-table throughput")
+    print(f"Peak RSS per gunicorn worker (MB): {', '.join(f'{value:.1f}' for value in rss)}")
+    checks = {
+        "topic >= 0.35 x healthz": results["topic"]["ratio_to_healthz"] >= GOALS["topic"],
+        "tick >= 0.5 x healthz": results["tick"]["ratio_to_healthz"] >= GOALS["tick"],
+        "filtered >= 0.3 x healthz": results["filtered"]["ratio_to_healthz"] >= GOALS["filtered"],
+        "topic with 1M marks within 10% of empty": topic_vs_empty >= 0.9,
+        "zero non-2xx": all(results[k]["non_2xx"] + results[k]["socket_errors"] == 0 for k in results),
+        "worker RSS < 120 MB": bool(rss) and max(rss) < 120,
+    }
+    print()
+    for goal, met in checks.items():
+        print(f"  [{'met' if met else 'MISSED'}] {goal}")
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({
+        "config": {"connections": args.connections, "seconds": args.seconds, "warmup": args.warmup,
+                   "workers": server_env.get("WEB_CONCURRENCY", "default"),
+                   "worker_class": server_env.get("GUNICORN_WORKER_CLASS", "sync"), "cpus": os.cpu_count()},
+        "data": data, "queries_per_request": queries, "results": results, "marks_in_table": marks_before,
+        "topic_vs_empty": round(topic_vs_empty, 3), "worker_peak_rss_mb": rss, "goals": checks,
+    }, indent=2))
+    print(f"\nFigures written to {output.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
