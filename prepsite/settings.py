@@ -64,6 +64,8 @@ def parse_database_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
+            # No server-side cursors: they cost extra round trips and break behind a pooler.
+            "DISABLE_SERVER_SIDE_CURSORS": True,
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"DATABASE_URL has an unsupported scheme: {parts.scheme!r}")

@@ -6,7 +6,7 @@ Anonymous users have studied nothing; every function answers for them without a 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Value
 
 from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
 
@@ -119,3 +119,22 @@ def activity_by_day(user) -> dict:
         day: ticks + reviews
         for day, ticks, reviews in ActivityDay.objects.filter(user=user).values_list("day", "ticks", "reviews")
     }
+
+
+def question_flags(user, question_ids: Iterable[int]) -> tuple[set[int], set[int], set[int]]:
+    """(studied, starred, noted) ids among `question_ids`, in one query.
+
+    The query selects all of the user's marks, stars and notes (at most a few hundred rows,
+    found through the user's index) and intersects in Python: faster than sending the ids.
+    """
+    if not user.is_authenticated:
+        return set(), set(), set()
+    studied = StudiedMark.objects.filter(user=user).values_list("question_id", Value(1))
+    starred = Star.objects.filter(user=user).values_list("question_id", Value(2))
+    noted = Note.objects.filter(user=user).values_list("question_id", Value(3))
+    wanted = set(question_ids)
+    found: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+    for question_id, kind in studied.union(starred, noted, all=True):
+        if question_id in wanted:
+            found[kind - 1].add(question_id)
+    return found

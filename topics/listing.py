@@ -36,6 +36,13 @@ class QuestionFilterForm(forms.Form):
 
 
 @dataclass
+class FilterChoices:
+    difficulty: list
+    status: list
+    paths: list
+
+
+@dataclass
 class Listing:
     """A scope of questions (a topic, or the whole site) and the filtered view of it."""
 
@@ -43,6 +50,11 @@ class Listing:
     questions: list[Question]
     shown: list[Question]
     studied_ids: set[int]
+
+    @property
+    def filter_choices(self) -> FilterChoices:
+        paths = list(self.form.fields["path"].queryset)
+        return FilterChoices(Difficulty.choices, STATUS_CHOICES, paths)
 
     @property
     def active(self) -> bool:
@@ -54,12 +66,9 @@ class Listing:
 
 
 def annotate_progress(user, questions: list[Question]) -> set[int]:
-    """Set is_studied, is_starred and has_note on each question (three queries); return the
+    """Set is_studied, is_starred and has_note on each question (one query); return the
     studied ids."""
-    ids = [q.id for q in questions]
-    studied = progress.studied_question_ids(user, ids)
-    starred = progress.starred_question_ids(user, ids)
-    noted = progress.noted_question_ids(user, ids)
+    studied, starred, noted = progress.question_flags(user, [q.id for q in questions])
     for question in questions:
         question.is_studied = question.id in studied
         question.is_starred = question.id in starred
