@@ -31,12 +31,6 @@ def studied_question_ids(user, question_ids: Iterable[int] | None = None) -> set
     return set(marks.values_list("question_id", flat=True))
 
 
-def is_studied(user, question) -> bool:
-    if not user.is_authenticated:
-        return False
-    return StudiedMark.objects.filter(user=user, question=question).exists()
-
-
 def studied_count_by_topic(user) -> dict[int, int]:
     """{topic id: live questions studied} for every topic the user has studied something in."""
     if not user.is_authenticated:
@@ -67,24 +61,6 @@ def followed_paths(user) -> dict[int, "FollowedPath"]:
     if not user.is_authenticated:
         return {}
     return {follow.path_id: follow for follow in FollowedPath.objects.filter(user=user)}
-
-
-def starred_question_ids(user, question_ids: Iterable[int] | None = None) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    stars = Star.objects.filter(user=user)
-    if question_ids is not None:
-        stars = stars.filter(question_id__in=list(question_ids))
-    return set(stars.values_list("question_id", flat=True))
-
-
-def noted_question_ids(user, question_ids: Iterable[int] | None = None) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    notes = Note.objects.filter(user=user)
-    if question_ids is not None:
-        notes = notes.filter(question_id__in=list(question_ids))
-    return set(notes.values_list("question_id", flat=True))
 
 
 def note_for(user, question) -> "Note | None":

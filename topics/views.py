@@ -123,15 +123,11 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_question_or_404(slug)
     topic = question.section.topic
     ordered = list(Question.objects.live().in_topic(topic).order_by("section__order", "section_id", "order", "id"))
-    studied = progress.studied_question_ids(request.user, [q.id for q in ordered])
-    for item in ordered:
-        item.is_studied = item.id in studied
+    annotate_progress(request.user, ordered)
     position = next(index for index, item in enumerate(ordered) if item.id == question.id)
     topic_tally, section_tallies = tally_sections(ordered)
-    note = progress.note_for(request.user, question)
-    question.is_studied = question.id in studied
-    question.is_starred = bool(progress.starred_question_ids(request.user, [question.id]))
-    question.has_note = note is not None
+    _flags_from(question, ordered)
+    note = progress.note_for(request.user, question) if question.has_note else None
     return render(
         request,
         "topics/question_detail.html",
