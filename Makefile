@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev migrate content lint clean
+.PHONY: run test bench bench-faults install install-dev migrate content lint clean
 
 run: install migrate content
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -17,6 +17,10 @@ test: install-dev
 bench: install-dev
 	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Restarts PostgreSQL in the middle of a load run: recovery time, error pages, lost ticks.
+bench-faults: install-dev
+	$(BIN)/python bench/run.py --faults $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -139,6 +139,11 @@ def queries_per_request(paths: dict[str, tuple[str, str, dict]]) -> dict[str, in
     return counts
 
 
+def restart_postgres() -> None:
+    version = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+    subprocess.run(["pg_ctlcluster", version, "main", "restart", "-m", "fast"], check=True)
+
+
 def worker_rss(master_pid: int) -> list[float]:
     """Peak resident memory (VmHWM) of each gunicorn worker, in MB."""
     peaks = []
@@ -175,6 +180,7 @@ def main() -> None:
     parser.add_argument("--worker-class", help="gunicorn worker class (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="threads per worker (gthread)")
     parser.add_argument("--skip-data", action="store_true", help="reuse the data of the previous run")
+    parser.add_argument("--faults", action="store_true", help="restart PostgreSQL under load instead of measuring throughput")
     parser.add_argument("--output", default=str(ROOT / "bench-results" / "bench.json"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -191,7 +197,7 @@ def main() -> None:
     sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     django_setup(env)
     data = None
-    if not args.skip_data:
+    if not args.skip_data and not args.faults:
         print(f"Generating {USERS:,} users and {MARKS:,} studied marks …", flush=True)
         data = generate_scale_data()
         print(f"  done in {data['seconds']} s: {data['marks']:,} marks", flush=True)
@@ -232,6 +238,19 @@ def main() -> None:
         logged_in = [cookie]
         tick_headers = [cookie, f"X-CSRFToken: {cookies['csrftoken']}", "HX-Request: true",
                         "Content-Type: application/x-www-form-urlencoded"]
+
+        if args.faults:
+            from bench.faults import run_faults
+
+            figures = run_faults(base, slugs, restart_postgres)
+            for key, value in figures.items():
+                print(f"  {key:<34} {value}")
+            verdict = figures["ticks_lost"] == 0 and figures["error_pages_clean"] and figures["recovered_seconds_after_restart"] is not None
+            print(f"\n  [{'met' if verdict else 'MISSED'}] recovers by itself, clean error pages, no answered tick lost")
+            output = Path(args.output).with_name("faults.json")
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(json.dumps(figures, indent=2))
+            return
 
         report = (ROOT / "bench" / "report.lua").read_text()
         get_script = Path(tempfile.mkstemp(suffix=".lua")[1])

@@ -83,3 +83,10 @@ def test_password_reset_by_mail(alice, settings):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("a brand new passphrase")
+
+
+def test_a_next_that_is_not_a_path_is_ignored(alice_client):
+    # Found by the fuzzer: "0" used to be read as a view name by redirect().
+    for value in ["0", "home", "//evil.example/", "javascript:alert(1)"]:
+        response = alice_client.post_form("/accounts/signup/", {"next": value})
+        assert response.status_code == 302 and response["Location"] == "/"
