@@ -212,7 +212,7 @@ def main() -> None:
         "filtered": ("GET", filtered, {}),
         "tick": ("POST", f"/questions/{slugs[0]}/studied/", {"studied": "1", "next": "/topics/ml-breadth/"}),
     }
-    queries = queries_per_request(endpoints)
+    queries = {} if args.faults else queries_per_request(endpoints)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -223,22 +223,16 @@ def main() -> None:
         server_env["GUNICORN_WORKER_CLASS"] = args.worker_class
     if args.threads:
         server_env["GUNICORN_THREADS"] = str(args.threads)
+    server_log_path = Path(args.output).with_name("gunicorn.log")
+    server_log_path.parent.mkdir(parents=True, exist_ok=True)
+    server_log = open(server_log_path, "w")
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "prepsite.wsgi:application"],
-        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=server_log,
     )
     results: dict = {}
     try:
         wait_for(base + "/healthz", server)
-        client = Browserish(base)
-        status, _, _ = client.post("/accounts/login/", {"username": "bench", "password": PASSWORD})
-        assert status == 302, f"benchmark login failed: {status}"
-        cookies = {cookie.name: cookie.value for cookie in client.jar}
-        cookie = f"Cookie: sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
-        logged_in = [cookie]
-        tick_headers = [cookie, f"X-CSRFToken: {cookies['csrftoken']}", "HX-Request: true",
-                        "Content-Type: application/x-www-form-urlencoded"]
-
         if args.faults:
             from bench.faults import run_faults
 
@@ -251,6 +245,15 @@ def main() -> None:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(json.dumps(figures, indent=2))
             return
+
+        client = Browserish(base)
+        status, _, _ = client.post("/accounts/login/", {"username": "bench", "password": PASSWORD})
+        assert status == 302, f"benchmark login failed: {status}"
+        cookies = {cookie.name: cookie.value for cookie in client.jar}
+        cookie = f"Cookie: sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
+        logged_in = [cookie]
+        tick_headers = [cookie, f"X-CSRFToken: {cookies['csrftoken']}", "HX-Request: true",
+                        "Content-Type: application/x-www-form-urlencoded"]
 
         report = (ROOT / "bench" / "report.lua").read_text()
         get_script = Path(tempfile.mkstemp(suffix=".lua")[1])

@@ -252,3 +252,13 @@ def test_no_xss_payload_runs_in_the_browser(live_server, transactional_db, page)
     page.wait_for_timeout(500)
     assert Answer.objects.get(id=answer.id).html  # rendered, and the page fixture saw no dialog
     assert page.evaluate("() => document.querySelectorAll('.answer script, .note script, .answer iframe').length") == 0
+
+
+def test_a_failed_htmx_request_says_so(live_server, content, page):
+    sign_up(page, live_server.url, "lee")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.route("**/studied/", lambda route: route.fulfill(status=500, body="Something went wrong"))
+    page.locator(".question-row .tick-button").first.click()
+    page.wait_for_selector("#messages .message-error")
+    assert "your last change was not saved" in page.inner_text("#messages")
+    assert page.locator(".question-row.is-studied").count() == 0  # nothing pretends to be saved
