@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_the_start_script_serves_the_site_with_production_settings(tmp_path, tra
         css = page.split('rel="stylesheet" href="')[1].split('"')[0]
         assert css.startswith("/static/css/site.") and css.endswith(".css")  # hashed by the manifest
         assert client.get(css)[0] == 200
-        client.sign_up("operator")
+        client.sign_up(f"operator-{uuid.uuid4().hex[:8]}")  # the database may outlive this run
         question = "/questions/kv-cache/studied/"
         assert client.post(question, {"studied": "1", "next": "/topics/ml-breadth/"})[0] == 302
         assert counter(client.get("/topics/ml-breadth/")[1]) == "1 / 67"
@@ -85,7 +86,7 @@ def test_two_app_servers_serve_one_user_consistently(tmp_path, transactional_db)
     second, base_b = start(tmp_path, database_url(tmp_path))
     try:
         client = Browserish(base_a)
-        client.sign_up("roamer")
+        client.sign_up(f"roamer-{uuid.uuid4().hex[:8]}")
         # The same session cookie is valid on both servers: the app keeps no state in the process.
         for n, base in enumerate([base_a, base_b, base_a, base_b]):
             slug = ["kv-cache", "attention-variants", "rnns-where-they-fit", "long-context-transformers"][n]
