@@ -4,9 +4,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Worker model chosen by measurement on a 2-core machine (see README, "Deploying"): sync
-# workers, about two per core; raise WEB_CONCURRENCY on bigger machines.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+# Worker model chosen by measurement with `make bench` on a 2-core machine: sync workers, one
+# more than the cores. Topic page req/s: 2 sync workers 219, 3 sync 239, 4 sync 206, 6 sync 185,
+# 2 gthread workers x 4 threads 117 (the pages are CPU-bound Python; threads only add contention).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -324,7 +324,7 @@ def main() -> None:
     print()
     for goal, met in checks.items():
         print(f"  [{'met' if met else 'MISSED'}] {goal}")
-    output = Path(args.output)
+    output = Path(args.output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps({
         "config": {"connections": args.connections, "seconds": args.seconds, "warmup": args.warmup,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from progress import queries as progress
 from progress.queries import Tally
-from topics.models import Difficulty, PathStep, Question, StudyPath
+from topics.models import Difficulty, PathStep, Question, QuestionQuerySet, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
 
@@ -50,6 +50,7 @@ class Listing:
     questions: list[Question]
     shown: list[Question]
     studied_ids: set[int]
+    total: int
 
     @property
     def filter_choices(self) -> FilterChoices:
@@ -76,8 +77,13 @@ def annotate_progress(user, questions: list[Question]) -> set[int]:
     return studied
 
 
-def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
-    """Filter `questions` (live, in reading order) by the GET parameters in `data`.
+def build_listing(user, data: QueryDict, questions: list[Question] | QuestionQuerySet) -> Listing:
+    """Filter live `questions` (in reading order) by the GET parameters in `data`.
+
+    Given a list, everything is filtered in Python and `Listing.questions` is the whole list
+    (the topic page needs it for its counters). Given a QuerySet, difficulty and path are
+    applied in SQL, so only matching rows are loaded (the site-wide list), and the total is
+    counted in the database.
 
     Unknown parameters are ignored; a known parameter with a value we do not know raises
     BadFilter with a message for the user.
@@ -89,11 +95,24 @@ def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
             value = ", ".join(data.getlist(name))
             problems.append(f"{name}={value}: {' '.join(errors)}")
         raise BadFilter("Unknown filter value. " + " ".join(problems))
-    studied = annotate_progress(user, questions)
     difficulties = set(form.cleaned_data["difficulty"])
     status = form.cleaned_data["status"]
     path = form.cleaned_data["path"]
-    in_path = set(Question.objects.live().in_path(path).values_list("id", flat=True)) if path else None
+    in_path = None
+    if isinstance(questions, QuestionQuerySet):
+        total = questions.count() if (difficulties or path or status) else None
+        if difficulties:
+            questions = questions.filter(difficulty__in=difficulties)
+        if path:
+            questions = questions.in_path(path)
+        questions = list(questions)
+        total = len(questions) if total is None else total
+        difficulties = set()
+    else:
+        total = len(questions)
+        if path:
+            in_path = set(Question.objects.live().in_path(path).values_list("id", flat=True))
+    studied = annotate_progress(user, questions)
     shown = [
         q
         for q in questions
@@ -103,7 +122,7 @@ def build_listing(user, data: QueryDict, questions: list[Question]) -> Listing:
         and (status != "not-studied" or not q.is_studied)
         and (status != "starred" or q.is_starred)
     ]
-    return Listing(form=form, questions=questions, shown=shown, studied_ids=studied)
+    return Listing(form=form, questions=questions, shown=shown, studied_ids=studied, total=total)
 
 
 @dataclass

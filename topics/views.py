@@ -97,7 +97,12 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def question_list_context(request: HttpRequest, data: QueryDict) -> dict:
-    questions = list(Question.objects.live().select_related("section__topic").in_reading_order())
+    questions = (
+        Question.objects.live()
+        .select_related("section__topic")
+        .defer("section__intro", "section__intro_html", "section__topic__intro", "section__topic__intro_html")
+        .in_reading_order()
+    )
     listing = build_listing(request.user, data, questions)
     groups: dict[int, TopicGroup] = {}
     for question in listing.shown:
