@@ -141,29 +141,19 @@ def plan_import(user, data: dict) -> ImportPlan:
             plan.unknown_questions.add(item["question"])
         return question
 
-    marks = set(StudiedMark.objects.filter(user=user).values_list("question_id", flat=True))
-    for index, item in enumerate(items["marks"]):
-        at = _timestamp(item, "studied_at", "marks", index)
-        if (question := known("marks", item)) is None:
-            continue
-        if question.id in marks:
-            plan.counts["marks"].unchanged += 1
-        else:
-            marks.add(question.id)
-            plan.counts["marks"].added += 1
-            plan.writes.append(("mark", question, at))
-
-    stars = set(Star.objects.filter(user=user).values_list("question_id", flat=True))
-    for index, item in enumerate(items["stars"]):
-        at = _timestamp(item, "starred_at", "stars", index)
-        if (question := known("stars", item)) is None:
-            continue
-        if question.id in stars:
-            plan.counts["stars"].unchanged += 1
-        else:
-            stars.add(question.id)
-            plan.counts["stars"].added += 1
-            plan.writes.append(("star", question, at))
+    # Marks and stars carry no content: one is added when missing, and never removed.
+    for kind, model, stamp, write in [("marks", StudiedMark, "studied_at", "mark"), ("stars", Star, "starred_at", "star")]:
+        present = set(model.objects.filter(user=user).values_list("question_id", flat=True))
+        for index, item in enumerate(items[kind]):
+            at = _timestamp(item, stamp, kind, index)
+            if (question := known(kind, item)) is None:
+                continue
+            if question.id in present:
+                plan.counts[kind].unchanged += 1
+            else:
+                present.add(question.id)
+                plan.counts[kind].added += 1
+                plan.writes.append((write, question, at))
 
     notes = {note.question_id: note for note in Note.objects.filter(user=user)}
     for index, item in enumerate(items["notes"]):
