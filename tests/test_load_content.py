@@ -352,3 +352,11 @@ def test_a_large_file_shows_a_progress_bar(tmp_path, db):
     assert "[##############################] 60/60" in output
     assert output.rstrip().endswith("big.md: 60 created, 0 updated, 0 unchanged")
     assert "[" not in load(path, progress="never")
+
+
+def test_stale_rendered_html_is_rendered_again(content):
+    load(content)
+    Answer.objects.filter(question__slug="gradient").update(html="<p>rendered by an older renderer</p>")
+    output = load(content)
+    assert "0 created, 0 updated, 3 unchanged" in output  # the content did not change...
+    assert "older renderer" not in Answer.objects.get(question__slug="gradient").html  # ...its HTML did

@@ -109,3 +109,10 @@ def test_healthz_answers_without_the_database(anon_client, django_assert_num_que
         response = anon_client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_home_lists_topics_in_their_order(anon_client, db):
+    make_topic("zeta", order=1)
+    make_topic("alpha", order=2)
+    page = anon_client.get("/").content.decode()
+    assert page.index("/topics/zeta/") < page.index("/topics/alpha/")

@@ -66,3 +66,11 @@ def test_malformed_math_shows_the_source_instead_of_breaking():
     html = render_markdown("$\\frac{1}{$")
     assert "<script" not in html
     assert "math" in html
+
+
+def test_many_formulas_each_render_in_their_place():
+    text = " ".join(f"$x_{{{n}}}$" for n in range(1, 25))
+    html = render_markdown(text)
+    found = re.findall(r"<msub><mi>x</mi>(?:<mrow>)?<mn>(\d+)</mn>", html)
+    assert found == [str(n) for n in range(1, 25)]
+    assert "mathml" not in html.replace("<math", "")

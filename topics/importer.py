@@ -12,6 +12,7 @@ from django.db import transaction
 
 from topics.content import ContentError, PathSpec, TopicSpec
 from topics.models import Answer, PathStep, Question, Section, StudyPath, Topic
+from topics.rendering import render_markdown
 
 
 @dataclass
@@ -46,6 +47,14 @@ def _assign(instance, **values) -> bool:
     return changed
 
 
+def _refresh_html(instance, source: str) -> None:
+    """Re-save when the stored HTML is not what the renderer makes of the source today (the
+    renderer or its allowlist changed), so stored HTML never goes stale."""
+    html_field = "html" if source == "body" else f"{source}_html"
+    if getattr(instance, html_field) != render_markdown(getattr(instance, source)):
+        instance.save()
+
+
 def _check_unique_keys(topics: list[TopicSpec]) -> None:
     seen: dict[str, str] = {}
     slugs: dict[str, str] = {}
@@ -67,6 +76,7 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
     )
     if not created and _assign(topic, title=spec.title, summary=spec.summary, order=spec.order, intro=spec.intro):
         topic.save()
+    _refresh_html(topic, "intro")
 
     existing_sections = {section.slug: section for section in topic.sections.all()}
     keys = [question.key for question in spec.questions]
@@ -81,6 +91,8 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
             )
         elif _assign(section, title=section_spec.title, intro=section_spec.intro, order=section_order):
             section.save()
+        else:
+            _refresh_html(section, "intro")
         for order, question_spec in enumerate(section_spec.questions):
             question = existing_questions.get(question_spec.key)
             if question is None:
@@ -139,6 +151,7 @@ def _sync_answer(question: Question, body: str) -> bool:
             return True
         return False
     if answers and answers[0].body == body and len(answers) == 1:
+        _refresh_html(answers[0], "body")
         return False
     if answers:
         first = answers[0]

@@ -126,13 +126,12 @@ def sanitize_html(untrusted: str) -> str:
 
     def hold(match: re.Match) -> str:
         formulas.append(_clean_mathml(match.group(0)))
-        return f"mathml-{nonce}-{len(formulas) - 1}"
+        return f"mathml{nonce}n{len(formulas) - 1}z"
 
     cleaned = _cleaner.clean(_MATH_ELEMENT.sub(hold, untrusted))
     cleaned = _LINK_START.sub('<a rel="nofollow noopener"', cleaned)
-    for index, formula in enumerate(formulas):
-        cleaned = cleaned.replace(f"mathml-{nonce}-{index}", formula)
-    return cleaned
+    # One pass with a terminated token: replacing "…n1" before "…n10" would corrupt the latter.
+    return re.sub(rf"mathml{nonce}n(\d+)z", lambda match: formulas[int(match.group(1))], cleaned)
 
 
 def render_markdown(text: str) -> str:

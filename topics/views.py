@@ -173,7 +173,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for a logged-in user; topics and paths for everyone."""
     topics = Topic.objects.annotate(
         question_count=Count("sections__questions", filter=Q(sections__questions__archived=False))
-    )
+    ).order_by("order", "title")  # Meta.ordering does not apply to aggregate queries
     studied_by_topic = progress.studied_count_by_topic(request.user)
     rows = [(topic, Tally(studied_by_topic.get(topic.id, 0), topic.question_count)) for topic in topics]
     context = {"rows": rows}
