@@ -64,6 +64,9 @@ def test_the_shipped_content_loads_and_renders(db):
     for answer in Answer.objects.select_related("question"):
         where = answer.question.slug
         assert "math-error" not in answer.html, f"{where}: a formula did not render"
+        prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", answer.body, flags=re.S))
+        formulas = len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+?\$", prose, flags=re.S))
+        assert answer.html.count("<math") == formulas, f"{where}: {formulas} formulas, {answer.html.count('<math')} rendered"
         assert "arithmatex" not in answer.html, f"{where}: a formula was not converted"
         for linked in re.findall(r'href="/questions/([^/"]+)/"', answer.html):
             assert linked in keys, f"{where} links to unknown question {linked}"
