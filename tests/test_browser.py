@@ -191,10 +191,15 @@ def test_the_review_loop(live_server, content, page):
     page.click("#review-card .rate-good")
     page.wait_for_function("() => document.querySelector('.review-left').innerText.startsWith('9 ')")
     assert page.inner_text("#review-card h2") != first_title
-    for _ in range(9):
+    for left in range(9, 0, -1):
         page.click("#review-card summary")
         page.click("#review-card .rate-again")
-        page.wait_for_load_state()
+        # wait for the swap before touching the next card
+        page.wait_for_function(
+            "(left) => { const c = document.querySelector('.review-left');"
+            " return left === 1 ? !c : c && c.innerText.startsWith((left - 1) + ' '); }",
+            arg=left,
+        )
     page.wait_for_selector("text=All done for today")
     assert "Again 9 · Hard 0 · Good 1 · Easy 0" in page.inner_text("#review-card")
 
@@ -221,6 +226,7 @@ def test_reset_a_topic_after_confirming(live_server, content, page):
     page.goto(f"{live_server.url}/account/progress/")
     page.select_option("select[name=topic]", "ml-breadth")
     page.click("text=Review what would be cleared")
+    page.wait_for_url("**/account/progress/reset/?**")
     assert "1 studied mark" in page.inner_text("main")
     assert page.is_visible("text=download your progress first")
     page.click("text=Clear it")
