@@ -18,7 +18,16 @@ from progress.review_views import review_page_response
 from topics.listing import build_path_views
 from topics.views import get_path_or_404, get_question_or_404, tick_response_context
 
-STUDIED_VALUES = {"1": True, "0": False}
+FLAG_VALUES = {"1": True, "0": False}
+
+
+def stated_flag(request: HttpRequest, field: str) -> bool | None:
+    """The result a tick-like request asks for (`field`=1 or 0), or None when it says neither."""
+    return FLAG_VALUES.get(request.POST.get(field, ""))
+
+
+def flag_refused(field: str) -> HttpResponse:
+    return HttpResponseBadRequest(f"The form must say {field}=1 or {field}=0.", content_type="text/plain")
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -51,9 +60,9 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
-    wanted = STUDIED_VALUES.get(request.POST.get("studied", ""))
+    wanted = stated_flag(request, "studied")
     if wanted is None:
-        return HttpResponseBadRequest("The form must say studied=1 or studied=0.", content_type="text/plain")
+        return flag_refused("studied")
 
     if StudiedMark.objects.set_studied(request.user, question, wanted) and wanted:
         ActivityDay.record(request.user, ticks=1)
@@ -100,9 +109,9 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
-    wanted = STUDIED_VALUES.get(request.POST.get("starred", ""))
+    wanted = stated_flag(request, "starred")
     if wanted is None:
-        return HttpResponseBadRequest("The form must say starred=1 or starred=0.", content_type="text/plain")
+        return flag_refused("starred")
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
         return redirect(next_url)
