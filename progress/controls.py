@@ -6,6 +6,7 @@ a topic page's rendering time. Every text value is escaped with html.escape, the
 Django's templates apply; the values shared by all rows of a page are escaped once.
 """
 
+from functools import lru_cache
 from html import escape
 
 from django.urls import reverse
@@ -16,7 +17,9 @@ _STUDIED_BUTTON = (
     '<button type="submit" class="tick-button is-studied" aria-pressed="true" title="Mark as not studied">'
     '<span aria-hidden="true">✓</span> Studied</button>'
 )
-_TICK_BUTTON = '<button type="submit" class="tick-button" aria-pressed="false" title="Mark as studied">Mark studied</button>'
+_TICK_BUTTON = (
+    '<button type="submit" class="tick-button" aria-pressed="false" title="Mark as studied">Mark studied</button>'
+)
 _DIFFICULTY_LABELS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
 
 
@@ -28,6 +31,10 @@ def _url(name: str, slug: str) -> str:
     return _URLS[key]
 
 
+# Stands for a page's hidden inputs in cached rows; escaped text can never contain "<".
+_SLOT = "<hidden-inputs>"
+
+
 class Controls:
     """Renders controls for one page: `next_url` (where a plain form post returns to) and the
     CSRF token are the same for every row."""
@@ -36,6 +43,25 @@ class Controls:
         self.hidden = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
             f'<input type="hidden" name="next" value="{escape(next_url)}">'
+        )
+
+    def question_rows(self, questions) -> str:
+        """Rows for `questions` (with their flags set). Rows are formatted once per question,
+        content and flags, and then only joined with this page's hidden inputs."""
+        hidden = self.hidden
+        return "".join(
+            hidden.join(
+                _row_parts(
+                    q.id,
+                    q.slug,
+                    q.title,
+                    q.difficulty,
+                    q.is_studied,
+                    getattr(q, "is_starred", False),
+                    getattr(q, "has_note", False),
+                )
+            )
+            for q in questions
         )
 
     def tick_form(self, question, swap: str) -> str:
@@ -76,8 +102,28 @@ class Controls:
             f'<li class="question-row{" is-studied" if question.is_studied else ""}" id="question-row-{int(question.id)}">'
             f'<a class="question-title" href="{url}">{escape(question.title)}</a>{note}'
             f'<span class="chip chip-{difficulty}">{_DIFFICULTY_LABELS.get(question.difficulty, difficulty)}</span>'
-            f'{self.star_form(question)}{self.tick_form(question, "row")}</li>'
+            f"{self.star_form(question)}{self.tick_form(question, 'row')}</li>"
         )
+
+
+class _RowQuestion:
+    """The fields a row shows, for formatting a row without a model instance."""
+
+    def __init__(self, id, slug, title, difficulty, is_studied, is_starred, has_note) -> None:
+        self.id, self.slug, self.title, self.difficulty = id, slug, title, difficulty
+        self.is_studied, self.is_starred, self.has_note = is_studied, is_starred, has_note
+
+
+@lru_cache(maxsize=8192)
+def _row_parts(*fields) -> tuple[str, ...]:
+    """A question row cut around the page's hidden inputs. Keyed by everything the row shows,
+    so an edited question or a changed flag simply misses the cache."""
+    row = _SLOT_CONTROLS.question_row(_RowQuestion(*fields))
+    return tuple(row.split(_SLOT))
+
+
+_SLOT_CONTROLS = Controls.__new__(Controls)
+_SLOT_CONTROLS.hidden = _SLOT
 
 
 def safe(html: str) -> SafeString:

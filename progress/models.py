@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -14,10 +14,18 @@ class StudiedMarkManager(models.Manager):
     def set_studied(self, user, question: Question, studied: bool) -> bool:
         """Make the mark match `studied`; return whether anything changed. Idempotent, so a
         double click or a replay is harmless, and safe under concurrency: the database's unique
-        constraint decides (get_or_create retries the read when a concurrent insert wins)."""
+        constraint decides, in one statement (INSERT … ON CONFLICT DO NOTHING, which PostgreSQL
+        and SQLite both run), so concurrent ticks never fail and never make two rows."""
         if studied:
-            _, created = self.get_or_create(user=user, question=question)
-            return created
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            created_at = connections[self.db].ops.adapt_datetimefield_value(timezone.now())
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (user_id, question_id) DO NOTHING",
+                    [user.pk, question.pk, created_at],
+                )
+                return cursor.rowcount == 1
         deleted, _ = self.filter(user=user, question=question).delete()
         return bool(deleted)
 

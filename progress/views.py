@@ -15,6 +15,7 @@ from progress import queries, review
 from progress.forms import FollowForm, NoteForm, RatingForm
 from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
 from progress.review_views import review_page_response
+from topics.catalog import snapshot
 from topics.listing import build_path_views
 from topics.views import get_path_or_404, get_question_or_404, tick_response_context
 
@@ -56,7 +57,7 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     the swapped row (or the question page's panel) and out-of-band counters; plain form posts
     are redirected back to the page they came from.
     """
-    question = get_question_or_404(slug)
+    question = get_question_or_404(request, slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
@@ -69,6 +70,8 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not request.htmx:
         return redirect(f"{next_url.split('#')[0]}#question-row-{question.id}")
+    snap = snapshot(request)
+    snap.flags = snap.flags.with_studied(question.id, wanted)
     question.is_studied = wanted
     return render(request, "progress/tick_response.html", tick_response_context(request, question, next_url))
 
@@ -76,13 +79,13 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
     """Follow (follow=1, with an optional target_date) or unfollow (follow=0) a study path."""
-    path = get_path_or_404(slug)
+    path = get_path_or_404(request, slug)
     next_url = safe_next(request, path.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        (view,) = build_path_views(request.user, [path])
+        (view,) = build_path_views(snapshot(request), request.user, [path])
         context = {"view": view, "today": timezone.localdate(), "next_url": next_url, "follow_form": form}
         template = "topics/path_detail.html#follow-panel" if request.htmx else "topics/path_detail.html"
         return render(request, template, context, status=400)
@@ -94,7 +97,7 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         FollowedPath.objects.filter(user=request.user, path=path).delete()
     if not request.htmx:
         return redirect(next_url)
-    (view,) = build_path_views(request.user, [path])
+    (view,) = build_path_views(snapshot(request), request.user, [path])
     return render(
         request,
         "topics/path_detail.html#follow-panel",
@@ -105,7 +108,7 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     """Star a question to revisit it (starred=1) or remove the star (starred=0)."""
-    question = get_question_or_404(slug)
+    question = get_question_or_404(request, slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
@@ -115,6 +118,8 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
         return redirect(next_url)
+    snap = snapshot(request)
+    snap.flags = snap.flags.with_starred(question.id, wanted)
     question.is_starred = wanted
     return render(request, "progress/star_form.html", {"question": question, "next_url": next_url})
 
@@ -129,7 +134,7 @@ def note_context(request: HttpRequest, question, form=None, editing: bool = Fals
 def edit_note(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the note editor (a partial for HTMX, a page without JS). POST: save the note;
     an empty note deletes it."""
-    question = get_question_or_404(slug)
+    question = get_question_or_404(request, slug)
     if not request.user.is_authenticated:
         return login_redirect(request, question.get_absolute_url())
     if request.method == "GET":
@@ -162,13 +167,15 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
     The form carries the card's last review time; a repeated submission (a double click, a
     replay) no longer matches and changes nothing.
     """
-    question = get_question_or_404(slug)
+    question = get_question_or_404(request, slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
     form = RatingForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("The form must give a rating from 1 (again) to 4 (easy).", content_type="text/plain")
+        return HttpResponseBadRequest(
+            "The form must give a rating from 1 (again) to 4 (easy).", content_type="text/plain"
+        )
     card = queries.review_card_for(request.user, question)
     current = card.last_review.isoformat() if card and card.last_review else ""
     if form.cleaned_data["last_review"] == current:

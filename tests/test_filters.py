@@ -119,6 +119,7 @@ def test_global_list_filtered_by_path_and_difficulty_costs_constant_queries(alic
     from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
+        assert alice_client.get("/questions/?path=plan&difficulty=hard").status_code == 200  # content read
         with CaptureQueriesContext(connection) as context:
             assert alice_client.get("/questions/?path=plan&difficulty=hard").status_code == 200
         return len(context.captured_queries)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from topics.content import ContentError, PathSpec, TopicSpec
-from topics.models import Answer, PathStep, Question, Section, StudyPath, Topic
+from topics.models import Answer, PathStep, Question, Section, StudyPath, Topic, content_batch
 from topics.rendering import render_markdown
 
 
@@ -223,7 +223,7 @@ def import_content(
     `on_question(topic, done)` is called after each question, for progress display.
     """
     _check_unique_keys(topics)
-    with transaction.atomic():
+    with transaction.atomic(), content_batch():
         reports = [_import_topic(spec, on_question) for spec in topics]
         if paths is not None:
             reports.append(_import_paths(*paths))

@@ -1,7 +1,7 @@
 """Question lists with filters, and study-path plans: what the list pages show.
 
-Everything is computed from one load of the live questions in scope plus the user's studied
-ids, so every page costs the same few queries however many questions match.
+Everything is computed from the content snapshot (topics.catalog) and the user's flags, which
+one query reads, so every page costs the same few queries however many questions match.
 """
 
 import math
@@ -12,8 +12,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from progress import queries as progress
-from progress.queries import Tally
-from topics.models import Difficulty, PathStep, Question, QuestionQuerySet, StudyPath
+from progress.queries import Flags, Tally
+from topics.catalog import Catalog, Snapshot, with_flags
+from topics.models import Difficulty, PathStep, Question, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
 
@@ -27,12 +28,15 @@ class QuestionFilterForm(forms.Form):
         choices=Difficulty.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    path = forms.ModelChoiceField(
-        queryset=StudyPath.objects.filter(archived=False),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any path",
-    )
+    path = forms.ChoiceField(required=False)
+
+    def __init__(self, data: QueryDict, paths: list[StudyPath]) -> None:
+        super().__init__(data)
+        self.paths = {path.slug: path for path in paths}
+        self.fields["path"].choices = [("", "Any path")] + [(path.slug, path.title) for path in paths]
+
+    def clean_path(self) -> StudyPath | None:
+        return self.paths.get(self.cleaned_data["path"])
 
 
 @dataclass
@@ -44,18 +48,23 @@ class FilterChoices:
 
 @dataclass
 class Listing:
-    """A scope of questions (a topic, or the whole site) and the filtered view of it."""
+    """A scope of questions (a topic, or the whole site) and the filtered view of it.
+
+    `scope` holds the catalog's questions; `shown` holds copies with the user's flags set."""
 
     form: QuestionFilterForm
-    questions: list[Question]
+    scope: list[Question]
     shown: list[Question]
-    studied_ids: set[int]
-    total: int
+    flags: Flags
+    paths: list[StudyPath]
+
+    @property
+    def total(self) -> int:
+        return len(self.scope)
 
     @property
     def filter_choices(self) -> FilterChoices:
-        paths = list(self.form.fields["path"].queryset)
-        return FilterChoices(Difficulty.choices, STATUS_CHOICES, paths)
+        return FilterChoices(Difficulty.choices, STATUS_CHOICES, self.paths)
 
     @property
     def active(self) -> bool:
@@ -66,29 +75,15 @@ class Listing:
         return Tally(sum(q.is_studied for q in self.shown), len(self.shown))
 
 
-def annotate_progress(user, questions: list[Question]) -> set[int]:
-    """Set is_studied, is_starred and has_note on each question (one query); return the
-    studied ids."""
-    studied, starred, noted = progress.question_flags(user, [q.id for q in questions])
-    for question in questions:
-        question.is_studied = question.id in studied
-        question.is_starred = question.id in starred
-        question.has_note = question.id in noted
-    return studied
-
-
-def build_listing(user, data: QueryDict, questions: list[Question] | QuestionQuerySet) -> Listing:
-    """Filter live `questions` (in reading order) by the GET parameters in `data`.
-
-    Given a list, everything is filtered in Python and `Listing.questions` is the whole list
-    (the topic page needs it for its counters). Given a QuerySet, difficulty and path are
-    applied in SQL, so only matching rows are loaded (the site-wide list), and the total is
-    counted in the database.
+def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Listing:
+    """Filter `scope` (live questions of the snapshot, in reading order) by the GET parameters
+    in `data`.
 
     Unknown parameters are ignored; a known parameter with a value we do not know raises
     BadFilter with a message for the user.
     """
-    form = QuestionFilterForm(data)
+    catalog, flags = snap.catalog, snap.flags
+    form = QuestionFilterForm(data, catalog.paths)
     if not form.is_valid():
         problems = []
         for name, errors in form.errors.items():
@@ -98,31 +93,18 @@ def build_listing(user, data: QueryDict, questions: list[Question] | QuestionQue
     difficulties = set(form.cleaned_data["difficulty"])
     status = form.cleaned_data["status"]
     path = form.cleaned_data["path"]
-    in_path = None
-    if isinstance(questions, QuestionQuerySet):
-        total = questions.count() if (difficulties or path or status) else None
-        if difficulties:
-            questions = questions.filter(difficulty__in=difficulties)
-        if path:
-            questions = questions.in_path(path)
-        questions = list(questions)
-        total = len(questions) if total is None else total
-        difficulties = set()
-    else:
-        total = len(questions)
-        if path:
-            in_path = set(Question.objects.live().in_path(path).values_list("id", flat=True))
-    studied = annotate_progress(user, questions)
+    in_path = catalog.path_question_ids(path) if path else None
+    studied, starred = flags.studied, flags.starred
     shown = [
         q
-        for q in questions
+        for q in scope
         if (not difficulties or q.difficulty in difficulties)
         and (in_path is None or q.id in in_path)
-        and (status != "studied" or q.is_studied)
-        and (status != "not-studied" or not q.is_studied)
-        and (status != "starred" or q.is_starred)
+        and (status != "studied" or q.id in studied)
+        and (status != "not-studied" or q.id not in studied)
+        and (status != "starred" or q.id in starred)
     ]
-    return Listing(form=form, questions=questions, shown=shown, studied_ids=studied, total=total)
+    return Listing(form=form, scope=scope, shown=with_flags(shown, flags), flags=flags, paths=catalog.paths)
 
 
 @dataclass
@@ -175,36 +157,21 @@ class PathView:
         return math.ceil(remaining / days)
 
 
-def build_path_views(user, paths: list[StudyPath]) -> list[PathView]:
-    """Plans for `paths`, with each step's questions in reading order and the user's marks.
-
-    A question that two steps of a path would both hold is listed under the first, so the
-    path's counters count every question once.
-    """
+def build_path_views(snap: Snapshot, user, paths: list[StudyPath]) -> list[PathView]:
+    """Plans for `paths` (from the snapshot), with each step's questions in reading order and
+    the user's flags. A question that two steps of a path would both hold is listed under the
+    first, so the path's counters count every question once."""
     if not paths:
         return []
-    steps = list(
-        PathStep.objects.filter(path__in=paths).select_related("topic", "section").order_by("path_id", "order", "id")
-    )
-    topic_ids = {step.topic_id for step in steps}
-    questions = list(
-        Question.objects.live()
-        .filter(section__topic_id__in=topic_ids)
-        .select_related("section")
-        .order_by("section__order", "section_id", "order", "id")
-    )
-    annotate_progress(user, questions)
-    by_topic: dict[int, list[Question]] = {}
-    for question in questions:
-        by_topic.setdefault(question.section.topic_id, []).append(question)
+    catalog: Catalog = snap.catalog
     follows = progress.followed_paths(user)
-    views = {path.id: PathView(path=path, steps=[], follow=follows.get(path.id)) for path in paths}
-    placed: dict[int, set[int]] = {path.id: set() for path in paths}
-    for step in steps:
-        candidates = by_topic.get(step.topic_id, [])
-        if step.section_id:
-            candidates = [q for q in candidates if q.section_id == step.section_id]
-        mine = [q for q in candidates if q.id not in placed[step.path_id]]
-        placed[step.path_id].update(q.id for q in mine)
-        views[step.path_id].steps.append(StepView(step=step, questions=mine))
-    return [views[path.id] for path in paths]
+    views = []
+    for path in paths:
+        steps = [
+            StepView(
+                step=planned.step, questions=with_flags(map(catalog.question_by_id, planned.question_ids), snap.flags)
+            )
+            for planned in catalog.plan(path)
+        ]
+        views.append(PathView(path=path, steps=steps, follow=follows.get(path.id)))
+    return views

@@ -1,4 +1,9 @@
-from django.db import models
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.urls import reverse
 
 from topics.rendering import render_markdown
@@ -10,6 +15,27 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard"
 
 
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes to the content move the content version, as saves and deletes do (through
+    signals, see topics.catalog), so no write path leaves a process serving stale content."""
+
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            ContentVersion.changed(self.db)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            ContentVersion.changed(self.db)
+        return created
+
+    bulk_create.alters_data = True
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -17,6 +43,8 @@ class Topic(models.Model):
     intro = models.TextField(blank=True, help_text="Markdown shown at the top of the topic page.")
     intro_html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]
@@ -44,6 +72,8 @@ class Section(models.Model):
     intro_html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(default=0)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["topic__order", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["topic", "slug"], name="unique_section_slug_per_topic")]
@@ -60,7 +90,7 @@ class Section(models.Model):
         return f"section-progress-{self.id}"
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(ContentQuerySet):
     def live(self) -> "QuestionQuerySet":
         """Questions users see: not archived."""
         return self.filter(archived=False)
@@ -131,6 +161,8 @@ class StudyPath(models.Model):
     order = models.PositiveIntegerField(default=0)
     archived = models.BooleanField(default=False, help_text="Hidden; followers keep their data.")
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "title"]
 
@@ -150,8 +182,65 @@ class PathStep(models.Model):
     note = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return f"{self.topic.title} · {self.section.title}" if self.section_id else self.topic.title
+
+
+_batch = threading.local()
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes, in the same transaction, with every change to the content.
+
+    Each process keeps the content it serves in memory (topics.catalog) and compares this token
+    on every request, so an import or an admin edit reaches every process at its next request.
+    The token is random rather than a counter so that it never repeats, even after the table is
+    emptied and refilled.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"content version {self.token}"
+
+    @classmethod
+    def bump(cls, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Give the content a new token (inside the caller's transaction, if any)."""
+        token = secrets.randbits(62) or 1
+        if cls.objects.using(using).filter(pk=1).update(token=token):
+            return
+        try:
+            with transaction.atomic(using=using):
+                cls.objects.using(using).create(pk=1, token=token)
+        except IntegrityError:  # created by a concurrent change a moment ago
+            cls.objects.using(using).filter(pk=1).update(token=token)
+
+    @classmethod
+    def changed(cls, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Content was written: a new token now, or once at the end of the enclosing batch."""
+        if getattr(_batch, "depth", 0):
+            _batch.dirty = True
+        else:
+            cls.bump(using)
+
+
+@contextmanager
+def content_batch(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Within the block, writes to the content do not each move the version: it moves once at
+    the end if anything was written (and not at all if the block raises). Use it inside the
+    transaction it covers."""
+    depth = getattr(_batch, "depth", 0)
+    if depth == 0:
+        _batch.dirty = False
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+    if depth == 0 and _batch.dirty:
+        ContentVersion.bump(using)

@@ -1,9 +1,8 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
@@ -12,7 +11,8 @@ from progress import queries as progress
 from progress import review
 from progress.activity import heatmap
 from progress.queries import Tally
-from topics.listing import BadFilter, annotate_progress, build_listing, build_path_views
+from topics.catalog import question_or_404, snapshot
+from topics.listing import BadFilter, build_listing, build_path_views
 from topics.models import Difficulty, Question, Section, StudyPath, Topic
 
 
@@ -29,35 +29,39 @@ class TopicGroup:
     sections: list[SectionView] = field(default_factory=list)
 
 
-def get_topic_or_404(slug: str) -> Topic:
-    return get_object_or_404(Topic, slug=slug)
+def get_topic_or_404(request: HttpRequest, slug: str) -> Topic:
+    topic = snapshot(request).catalog.topic(slug)
+    if topic is None:
+        raise Http404("No such topic.")
+    return topic
 
 
-def get_question_or_404(slug: str) -> Question:
-    """A live question, with its section and topic; archived questions are 404."""
-    return get_object_or_404(Question.objects.live().select_related("section__topic"), slug=slug)
+def get_question_or_404(request: HttpRequest, slug: str) -> Question:
+    """A copy of a live question, with its section and topic and the user's flags; archived
+    questions are 404."""
+    return question_or_404(request, slug)
 
 
-def get_path_or_404(slug: str) -> StudyPath:
-    return get_object_or_404(StudyPath, slug=slug, archived=False)
+def get_path_or_404(request: HttpRequest, slug: str) -> StudyPath:
+    path = snapshot(request).catalog.path(slug)
+    if path is None:
+        raise Http404("No such study path.")
+    return path
 
 
-def tally_sections(questions: list[Question]) -> tuple[Tally, dict[int, Tally]]:
-    """Counters for a topic and its sections from its live questions (with `is_studied` set).
+def tally_sections(questions: list[Question], studied: frozenset[int]) -> tuple[Tally, dict[int, Tally]]:
+    """Counters for a topic and its sections from its live questions and the user's studied ids.
 
     Every topic and section counter comes from here, so the numbers always agree with the list.
     """
     totals: dict[int, int] = {}
     done: dict[int, int] = {}
     for question in questions:
-        totals[question.section_id] = totals.get(question.section_id, 0) + 1
-        done[question.section_id] = done.get(question.section_id, 0) + question.is_studied
+        section_id = question.section_id
+        totals[section_id] = totals.get(section_id, 0) + 1
+        done[section_id] = done.get(section_id, 0) + (question.id in studied)
     sections = {section_id: Tally(done[section_id], totals[section_id]) for section_id in totals}
     return Tally(sum(done.values()), sum(totals.values())), sections
-
-
-def topic_questions(topic: Topic) -> list[Question]:
-    return list(Question.objects.live().in_topic(topic).order_by("order", "id"))
 
 
 def bad_filter(request: HttpRequest, error: BadFilter, template: str, context: dict) -> HttpResponse:
@@ -72,10 +76,13 @@ def render_list_page(request: HttpRequest, template: str, context: dict) -> Http
 
 
 def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
-    sections = list(topic.sections.order_by("order", "id"))
-    listing = build_listing(request.user, data, topic_questions(topic))
-    topic_tally, section_tallies = tally_sections(listing.questions)
-    views = {section.id: SectionView(section, tally=section_tallies.get(section.id, Tally(0, 0))) for section in sections}
+    snap = snapshot(request)
+    listing = build_listing(snap, data, snap.catalog.topic_questions(topic.id))
+    topic_tally, section_tallies = tally_sections(listing.scope, snap.flags.studied)
+    views = {
+        section.id: SectionView(section, tally=section_tallies.get(section.id, Tally(0, 0)))
+        for section in snap.catalog.sections(topic)
+    }
     for question in listing.shown:
         views[question.section_id].questions.append(question)
     if listing.active:
@@ -87,7 +94,7 @@ def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
 
 @vary_on_headers("HX-Request")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_topic_or_404(slug)
+    topic = get_topic_or_404(request, slug)
     try:
         context = topic_context(request, topic, request.GET)
     except BadFilter as error:
@@ -97,13 +104,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def question_list_context(request: HttpRequest, data: QueryDict) -> dict:
-    questions = (
-        Question.objects.live()
-        .select_related("section__topic")
-        .defer("section__intro", "section__intro_html", "section__topic__intro", "section__topic__intro_html")
-        .in_reading_order()
-    )
-    listing = build_listing(request.user, data, questions)
+    snap = snapshot(request)
+    listing = build_listing(snap, data, snap.catalog.questions)
     groups: dict[int, TopicGroup] = {}
     for question in listing.shown:
         section = question.section
@@ -125,13 +127,12 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    question = get_question_or_404(slug)
+    question = get_question_or_404(request, slug)
+    snap = snapshot(request)
     topic = question.section.topic
-    ordered = list(Question.objects.live().in_topic(topic).order_by("section__order", "section_id", "order", "id"))
-    annotate_progress(request.user, ordered)
+    ordered = snap.catalog.topic_questions(topic.id)
     position = next(index for index, item in enumerate(ordered) if item.id == question.id)
-    topic_tally, section_tallies = tally_sections(ordered)
-    _flags_from(question, ordered)
+    topic_tally, section_tallies = tally_sections(ordered, snap.flags.studied)
     note = progress.note_for(request.user, question) if question.has_note else None
     return render(
         request,
@@ -155,13 +156,14 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def path_list(request: HttpRequest) -> HttpResponse:
-    paths = list(StudyPath.objects.filter(archived=False))
-    return render(request, "topics/path_list.html", {"path_views": build_path_views(request.user, paths)})
+    snap = snapshot(request)
+    views = build_path_views(snap, request.user, snap.catalog.paths)
+    return render(request, "topics/path_list.html", {"path_views": views})
 
 
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    path = get_path_or_404(slug)
-    (view,) = build_path_views(request.user, [path])
+    path = get_path_or_404(request, slug)
+    (view,) = build_path_views(snapshot(request), request.user, [path])
     return render(
         request,
         "topics/path_detail.html",
@@ -171,25 +173,24 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for a logged-in user; topics and paths for everyone."""
-    topics = Topic.objects.annotate(
-        question_count=Count("sections__questions", filter=Q(sections__questions__archived=False))
-    ).order_by("order", "title")  # Meta.ordering does not apply to aggregate queries
-    studied_by_topic = progress.studied_count_by_topic(request.user)
-    rows = [(topic, Tally(studied_by_topic.get(topic.id, 0), topic.question_count)) for topic in topics]
+    snap = snapshot(request)
+    catalog, studied = snap.catalog, snap.flags.studied
+    rows = []
+    for topic in catalog.topics:
+        questions = catalog.topic_questions(topic.id)
+        rows.append((topic, Tally(sum(q.id in studied for q in questions), len(questions))))
     context = {"rows": rows}
     if request.user.is_authenticated:
         follows = progress.followed_paths(request.user)
-        followed = list(StudyPath.objects.filter(id__in=follows, archived=False))
-        questions = list(Question.objects.live().values_list("id", "difficulty"))
-        studied = progress.studied_question_ids(request.user)
-        by_difficulty = [
-            (label, Tally(sum(1 for id_, d in questions if d == value and id_ in studied), sum(1 for _, d in questions if d == value)))
-            for value, label in Difficulty.choices
-        ]
+        followed = [path for path in catalog.paths if path.id in follows]
+        by_difficulty = []
+        for value, label in Difficulty.choices:
+            ids = [q.id for q in catalog.questions if q.difficulty == value]
+            by_difficulty.append((label, Tally(sum(id_ in studied for id_ in ids), len(ids))))
         context |= {
-            "overall": Tally(sum(1 for id_, _ in questions if id_ in studied), len(questions)),
+            "overall": Tally(sum(q.id in studied for q in catalog.questions), len(catalog.questions)),
             "by_difficulty": by_difficulty,
-            "followed": build_path_views(request.user, followed),
+            "followed": build_path_views(snap, request.user, followed),
             "latest": progress.latest_studied_question(request.user),
             "today": timezone.localdate(),
             "due_today": len(review.due_queue(request.user)),
@@ -197,19 +198,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "heatmap": heatmap(progress.activity_by_day(request.user), timezone.localdate()),
         }
     else:
-        context["paths"] = list(StudyPath.objects.filter(archived=False))
+        context["paths"] = catalog.paths
     return render(request, "topics/home.html", context)
-
-
-def _flags_from(question: Question, annotated: list[Question]) -> None:
-    """Copy is_studied, is_starred and has_note from the annotated copy of `question`."""
-    twin = next(q for q in annotated if q.id == question.id)
-    question.is_studied, question.is_starred, question.has_note = twin.is_studied, twin.is_starred, twin.has_note
 
 
 def tick_response_context(request: HttpRequest, question: Question, next_url: str) -> dict:
     """What a tick's HTMX response must swap on the page it came from (named by `next`):
-    the row or panel, and every counter on that page that the tick changes."""
+    the row or panel, and every counter on that page that the tick changes.
+
+    `question` carries the flags after the tick, as does the request's snapshot."""
     parts = urlsplit(next_url)
     try:
         match = resolve(parts.path)
@@ -217,29 +214,27 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
         match = None
     name = match.url_name if match else ""
     context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
+    snap = snapshot(request)
     topic = question.section.topic
     if name == "path_detail":
-        path = StudyPath.objects.filter(slug=match.kwargs["slug"], archived=False).first()
+        path = snap.catalog.path(match.kwargs["slug"])
         if path:
-            (view,) = build_path_views(request.user, [path])
+            (view,) = build_path_views(snap, request.user, [path])
             step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
             if step:
-                _flags_from(question, step.questions)
                 return context | {"path_view": view, "step_view": step}
     if name == "question_list":
         try:
-            listing = question_list_context(request, QueryDict(parts.query))["listing"]
-            _flags_from(question, listing.questions)
-            return context | {"listing": listing}
+            return context | {"listing": build_listing(snap, QueryDict(parts.query), snap.catalog.questions)}
         except BadFilter:
             pass
+    scope = snap.catalog.topic_questions(topic.id)
     data = QueryDict(parts.query) if name == "topic_detail" else QueryDict()
     try:
-        listing = build_listing(request.user, data, topic_questions(topic))
+        listing = build_listing(snap, data, scope)
     except BadFilter:
-        listing = build_listing(request.user, QueryDict(), topic_questions(topic))
-    _flags_from(question, listing.questions)
-    topic_tally, section_tallies = tally_sections(listing.questions)
+        listing = build_listing(snap, QueryDict(), scope)
+    topic_tally, section_tallies = tally_sections(scope, snap.flags.studied)
     return context | {
         "topic": topic,
         "section": question.section,

@@ -21,6 +21,11 @@ def question_row(context, question):
 
 
 @register.simple_tag(takes_context=True)
+def question_rows(context, questions):
+    return safe(_controls(context).question_rows(questions))
+
+
+@register.simple_tag(takes_context=True)
 def tick_form(context, question, swap="row"):
     return safe(_controls(context).tick_form(question, swap))
 

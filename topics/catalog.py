@@ -1,0 +1,188 @@
+"""The content as pages read it: one in-memory snapshot per content version, in each process.
+
+Every write to the content (topics, sections, questions, study paths), whether a save, a
+delete or a bulk update, gives the one `ContentVersion` row a new token in the same
+transaction.
+A page reads that token together with the user's own marks in one query
+(`progress.queries.flags_and_version`) and rebuilds the snapshot only when the token moved. So
+every process serves exactly the content the database holds, without reading it per request,
+and every counter and every list on a page comes from the same snapshot and the same marks.
+
+Snapshot objects are shared by every request a process serves and are never changed. A page
+that needs per-user flags on questions gets copies (`with_flags`).
+"""
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404, HttpRequest
+
+from topics.models import ContentVersion, PathStep, Question, Section, StudyPath, Topic
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step of a path and the live questions it holds, in reading order. A question that an
+    earlier step of the same path already holds is not repeated."""
+
+    step: PathStep
+    question_ids: tuple[int, ...]
+
+
+class Catalog:
+    """Every live topic, section, question and study path, ordered as the pages show them."""
+
+    def __init__(self, token: int) -> None:
+        self.token = token
+        self.topics: list[Topic] = list(Topic.objects.order_by("order", "title", "id"))
+        topic_by_id = {topic.id: topic for topic in self.topics}
+        sections = list(Section.objects.order_by("order", "id"))
+        section_by_id = {}
+        self._sections: dict[int, list[Section]] = {topic.id: [] for topic in self.topics}
+        for section in sections:
+            section.topic = topic_by_id[section.topic_id]
+            section_by_id[section.id] = section
+            self._sections[section.topic_id].append(section)
+        topic_rank = {topic.id: rank for rank, topic in enumerate(self.topics)}
+        section_rank = {section.id: rank for rank, section in enumerate(sections)}
+        questions = list(Question.objects.live().order_by("order", "id"))
+        for question in questions:
+            question.section = section_by_id[question.section_id]
+        questions.sort(key=lambda q: (topic_rank[q.section.topic_id], section_rank[q.section_id]))  # stable
+        self.questions: list[Question] = questions
+        self._by_slug = {question.slug: question for question in questions}
+        self._by_id = {question.id: question for question in questions}
+        self._topic_questions: dict[int, list[Question]] = {topic.id: [] for topic in self.topics}
+        for question in questions:
+            self._topic_questions[question.section.topic_id].append(question)
+        self._topic_by_slug = {topic.slug: topic for topic in self.topics}
+
+        self.paths: list[StudyPath] = list(StudyPath.objects.filter(archived=False).order_by("order", "title", "id"))
+        self._path_by_slug = {path.slug: path for path in self.paths}
+        self._plans: dict[int, list[PlannedStep]] = {path.id: [] for path in self.paths}
+        placed: dict[int, set[int]] = {path.id: set() for path in self.paths}
+        steps = PathStep.objects.filter(path__archived=False).order_by("path_id", "order", "id")
+        for step in steps:
+            step.topic = topic_by_id[step.topic_id]
+            step.section = section_by_id.get(step.section_id) if step.section_id else None
+            ids = tuple(
+                q.id
+                for q in self._topic_questions[step.topic_id]
+                if (not step.section_id or q.section_id == step.section_id) and q.id not in placed[step.path_id]
+            )
+            placed[step.path_id].update(ids)
+            self._plans[step.path_id].append(PlannedStep(step, ids))
+        self._path_ids = {path_id: frozenset(ids) for path_id, ids in placed.items()}
+
+    def topic(self, slug: str) -> Topic | None:
+        return self._topic_by_slug.get(slug)
+
+    def sections(self, topic: Topic) -> list[Section]:
+        return self._sections.get(topic.id, [])
+
+    def topic_questions(self, topic_id: int) -> list[Question]:
+        """The topic's live questions in reading order (section by section)."""
+        return self._topic_questions.get(topic_id, [])
+
+    def question(self, slug: str) -> Question | None:
+        """A live question, with its section and topic; None for unknown or archived ones."""
+        return self._by_slug.get(slug)
+
+    def question_by_id(self, question_id: int) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def path(self, slug: str) -> StudyPath | None:
+        """A study path that is not archived."""
+        return self._path_by_slug.get(slug)
+
+    def plan(self, path: StudyPath) -> list[PlannedStep]:
+        return self._plans.get(path.id, [])
+
+    def path_question_ids(self, path: StudyPath) -> frozenset[int]:
+        return self._path_ids.get(path.id, frozenset())
+
+
+def with_flags(questions: Iterable[Question], flags) -> list[Question]:
+    """Copies of `questions` with `is_studied`, `is_starred` and `has_note` set from `flags`
+    (a progress.queries.Flags); the catalog's own objects stay untouched."""
+    studied, starred, noted = flags.studied, flags.starred, flags.noted
+    copies = []
+    for question in questions:
+        copy = Question.__new__(Question)
+        copy.__dict__.update(question.__dict__)
+        copy.is_studied = question.id in studied
+        copy.is_starred = question.id in starred
+        copy.has_note = question.id in noted
+        copies.append(copy)
+    return copies
+
+
+_lock = threading.Lock()
+_current: Catalog | None = None
+
+
+def catalog_for_version(token: int) -> Catalog:
+    """The snapshot for content version `token`, built if this process does not hold it yet.
+
+    The caller read `token` before this reads the content, so a snapshot is never older than
+    its token says; if the content moved again meanwhile, the next request sees a newer token
+    and rebuilds.
+    """
+    global _current
+    catalog = _current
+    if catalog is not None and catalog.token == token:
+        return catalog
+    with _lock:
+        if _current is None or _current.token != token:
+            _current = Catalog(token)
+        return _current
+
+
+def current_token() -> int:
+    return ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+
+
+def current() -> Catalog:
+    """The snapshot of the content as the database holds it now (one query when unchanged)."""
+    return catalog_for_version(current_token())
+
+
+@dataclass
+class Snapshot:
+    """What one request reads: the content, and the requesting user's flags on it."""
+
+    catalog: Catalog
+    flags: object  # progress.queries.Flags
+
+
+def snapshot(request: HttpRequest) -> Snapshot:
+    """The content and the user's flags, read once per request (one query)."""
+    cached = getattr(request, "_content_snapshot", None)
+    if cached is None:
+        from progress.queries import flags_and_version
+
+        flags, token = flags_and_version(request.user)
+        cached = request._content_snapshot = Snapshot(catalog_for_version(token), flags)
+    return cached
+
+
+def question_or_404(request: HttpRequest, slug: str) -> Question:
+    """A copy of a live question with the user's flags set; archived or unknown ones are 404."""
+    snap = snapshot(request)
+    question = snap.catalog.question(slug)
+    if question is None:
+        raise Http404("No such question.")
+    return with_flags([question], snap.flags)[0]
+
+
+def _content_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    ContentVersion.changed(using)
+
+
+def connect_signals() -> None:
+    for model in (Topic, Section, Question, StudyPath, PathStep):
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(_content_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{name}")
