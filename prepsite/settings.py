@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "prepsite",
     "topics",
     "progress",
 ]
@@ -105,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "prepsite.auth.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,9 +132,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": parse_database_url(env_str("DATABASE_URL", "sqlite:///" + str(BASE_DIR / "db.sqlite3")))
-}
+DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", "sqlite:///" + str(BASE_DIR / "db.sqlite3")))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,8 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "prepsite.auth.SessionModelBackend",
 ]
+# Sessions name their user in a column, so one query reads both (prepsite/sessions.py).
+SESSION_ENGINE = "prepsite.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -32,6 +32,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="prepsite.auth.SessionModelBackend")
         return redirect(next_url)
-    return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=400 if form.errors else 200)
+    return render(
+        request, "registration/signup.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,88 @@
+"""Sessions read their user in the same query (prepsite.sessions, prepsite.auth); Django's rules
+for who is logged in must hold unchanged."""
+
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+from django.contrib.sessions.models import Session as DjangoSession
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from prepsite.models import Session
+from tests.conftest import PASSWORD, CsrfClient
+
+
+def logged_in(client) -> bool:
+    return "Log out" in client.get("/").content.decode()
+
+
+def test_a_page_reads_the_session_and_its_user_in_one_query(alice_client, alice):
+    alice_client.get("/healthz")
+    with CaptureQueriesContext(connection) as context:
+        assert alice_client.get("/account/progress/").status_code == 200
+    session_queries = [q["sql"] for q in context.captured_queries if "prepsite_session" in q["sql"]]
+    assert len(session_queries) == 1 and "auth_user" in session_queries[0]
+    assert not [q for q in context.captured_queries if q["sql"].startswith('SELECT "auth_user"')]
+
+
+def test_the_session_row_names_its_user(alice_client, alice):
+    assert Session.objects.get().user_id == alice.id
+
+
+def test_logging_in_and_out(anon_client, alice):
+    response = anon_client.post_form("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert logged_in(anon_client)
+    assert Session.objects.filter(user=alice).count() == 1
+    anon_client.post_form("/accounts/logout/")
+    assert not logged_in(anon_client)
+    assert not Session.objects.filter(user=alice).exists()
+
+
+def test_a_password_change_logs_out_the_other_sessions(alice, alice_client):
+    other = CsrfClient()
+    other.force_login(alice)
+    assert logged_in(other)
+    response = alice_client.post_form(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+    )
+    assert response.status_code == 302
+    assert logged_in(alice_client)
+    assert not logged_in(other)
+
+
+def test_a_deactivated_account_is_logged_out(alice, alice_client):
+    alice.is_active = False
+    alice.save()
+    assert not logged_in(alice_client)
+
+
+def test_deleting_an_account_ends_its_sessions(alice, alice_client, bob_client):
+    alice.delete()
+    assert not Session.objects.filter(user_id=alice.id).exists()
+    assert Session.objects.count() == 1  # bob's
+    assert not logged_in(alice_client)
+
+
+def test_sessions_from_before_the_change_are_kept(alice, db):
+    """The migration copies Django's sessions, so an upgrade logs nobody out."""
+    keep_sessions = __import__("prepsite.migrations.0001_sessions", fromlist=["keep_sessions"]).keep_sessions
+    old = DjangoStore()
+    old.update(
+        {
+            SESSION_KEY: str(alice.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": alice.get_session_auth_hash(),
+        }
+    )
+    old.create()
+    DjangoSession.objects.create(session_key="x" * 32, session_data="not a signed session", expire_date=old.get_expiry_date())
+    keep_sessions(apps, SimpleNamespace(connection=connection))
+    copied = Session.objects.get()
+    assert copied.session_key == old.session_key and copied.user_id == alice.id
+    client = CsrfClient()
+    client.cookies["sessionid"] = old.session_key
+    assert logged_in(client)
