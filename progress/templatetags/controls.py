@@ -1,4 +1,6 @@
 from django import template
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 
 from progress import controls as progress
 from progress.controls import Controls, safe
@@ -38,3 +40,42 @@ def star_form(context, question):
 @register.simple_tag
 def progress_bar(tally, dom_id, oob=False):
     return safe(progress.progress_bar(tally, dom_id, oob))
+
+
+_FILTER_FORMS: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def filter_form(context, listing):
+    """The filter form of a list page. It shows no user data, only the page address, the
+    choices and the current selection, so it is rendered once per such key and reused."""
+    data = listing.form.cleaned_data
+    path = data.get("path")
+    key = (
+        context["request"].path,
+        tuple(sorted(data.get("difficulty") or ())),
+        data.get("status") or "",
+        path.slug if path else "",
+        tuple((p.slug, p.title) for p in listing.paths),
+    )
+    html = _FILTER_FORMS.get(key)
+    if html is None:
+        html = render_to_string("topics/filter_form.html", {"listing": listing, "request": context["request"]})
+        if len(_FILTER_FORMS) >= 2048:  # bounded: addresses with odd selections are unlimited
+            _FILTER_FORMS.clear()
+        _FILTER_FORMS[key] = html
+    return safe(html)
+
+
+_URLS: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def cached_url(name: str) -> str:
+    """{% url name %} for names without arguments, reversed once per script prefix: the site
+    header links to nine of them on every page."""
+    key = (get_script_prefix(), name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
