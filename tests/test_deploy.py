@@ -94,6 +94,27 @@ def test_two_app_servers_serve_one_user_consistently(tmp_path, transactional_db)
             assert status == 200
             assert counter(client.get("/topics/ml-breadth/", base=base_a)[1]) == f"{n + 1} / 67"
             assert counter(client.get("/topics/ml-breadth/", base=base_b)[1]) == f"{n + 1} / 67"
+        # Each process serves the content from memory; an edit made elsewhere reaches both at
+        # their next request.
+        for base in (base_a, base_b):
+            assert "What is the KV cache" in client.get("/topics/ml-breadth/", base=base)[1]
+        retitle(database_url(tmp_path), "kv-cache", "A question retitled elsewhere?")
+        for base in (base_a, base_b):
+            page = client.get("/topics/ml-breadth/", base=base)[1]
+            assert "A question retitled elsewhere?" in page and counter(page) == "4 / 67"
     finally:
         stop(first)
         stop(second)
+        retitle(database_url(tmp_path), "kv-cache", None)  # the database outlives this run
+
+
+def retitle(db_url: str, slug: str, title: str | None) -> None:
+    """Change a question's title in another process, as an editor in the admin would (None:
+    load the shipped content again, which restores it)."""
+    env = {**os.environ, "DATABASE_URL": db_url}
+    if title is None:
+        command = ["load_content", "fixtures/content/", "--progress", "never"]
+    else:
+        code = f"from topics.models import Question; q = Question.objects.get(slug={slug!r}); q.title = {title!r}; q.save()"
+        command = ["shell", "-c", code]
+    subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
