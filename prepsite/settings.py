@@ -54,7 +54,13 @@ def parse_database_url(url: str) -> dict:
         name = path[1:] if path.startswith("/") else path
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or BASE_DIR / "db.sqlite3"}
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
-        options = dict(parse_qsl(parts.query))
+        options: dict = dict(parse_qsl(parts.query))
+        # Parameters bound by the server, so psycopg prepares a statement a connection runs
+        # often (after 5 runs) and PostgreSQL stops planning it on every request. Turn off for
+        # a pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            options.setdefault("server_side_binding", True)
+            options["prepare_threshold"] = int(options.get("prepare_threshold", 5))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -9,7 +9,12 @@ def test_postgres_urls_become_psycopg_settings():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("prep", "user", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.internal", "6543")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
+    monkeypatch.setenv("DB_PREPARED_STATEMENTS", "0")
+    assert parse_database_url("postgres://u@h/prep")["OPTIONS"] == {}
 
 
 def test_sqlite_urls_become_file_paths():
