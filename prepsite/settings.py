@@ -72,7 +72,10 @@ def parse_database_url(url: str) -> dict:
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             # No server-side cursors: they cost extra round trips and break behind a pooler.
             "DISABLE_SERVER_SIDE_CURSORS": True,
-            "CONN_HEALTH_CHECKS": True,
+            # Off by default: a check is one more round trip on every request. Without it, the
+            # first request on a connection the database dropped (a restart) fails with the
+            # error page and the connection is replaced; `make bench-faults` measures that.
+            "CONN_HEALTH_CHECKS": env_bool("CONN_HEALTH_CHECKS", False),
         }
     raise ImproperlyConfigured(f"DATABASE_URL has an unsupported scheme: {parts.scheme!r}")
 
