@@ -42,7 +42,7 @@ content: install
 	$(BIN)/python manage.py load_content fixtures/content/
 
 lint: install-dev
-	$(BIN)/pip install --quiet ruff
+	$(BIN)/pip install --quiet ruff==0.17.6
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

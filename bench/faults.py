@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from tests.http import Browserish
 
 
-def run_faults(base: str, slugs: list[str], restart, users: int = 4, duration: float = 20.0, restart_at: float = 5.0) -> dict:
+def run_faults(
+    base: str, slugs: list[str], restart, users: int = 4, duration: float = 20.0, restart_at: float = 5.0
+) -> dict:
     from django.contrib.auth.models import User
     from django.db import connection
 

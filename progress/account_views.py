@@ -61,8 +61,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     )
     for mark in marks:
         question = mark.question
-        writer.writerow([question.slug, question.title, question.section.topic.title, question.section.title,
-                         question.difficulty, mark.created_at.isoformat()])
+        writer.writerow(
+            [
+                question.slug,
+                question.title,
+                question.section.topic.title,
+                question.section.title,
+                question.difficulty,
+                mark.created_at.isoformat(),
+            ]
+        )
     return response
 
 
@@ -82,7 +90,9 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, import_form=form)
     digest = hashlib.sha256(raw).hexdigest()
     request.session[SESSION_KEY] = {"digest": digest, "data": data}
-    return _page(request, plan=plan, plan_rows=[(kind.replace("_", " "), plan.counts[kind]) for kind in KINDS], digest=digest)
+    return _page(
+        request, plan=plan, plan_rows=[(kind.replace("_", " "), plan.counts[kind]) for kind in KINDS], digest=digest
+    )
 
 
 @login_required

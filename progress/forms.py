@@ -39,7 +39,9 @@ class ReviewSettingsForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Export file (JSON)", help_text="A file downloaded from this page, on this site or another.")
+    file = forms.FileField(
+        label="Export file (JSON)", help_text="A file downloaded from this page, on this site or another."
+    )
 
 
 class ResetForm(forms.Form):

@@ -40,7 +40,9 @@ def export_progress(user) -> dict:
         "username": user.get_username(),
         "marks": [
             {"question": q, "studied_at": _when(at)}
-            for q, at in StudiedMark.objects.filter(user=user).order_by("created_at", "id").values_list(slug, "created_at")
+            for q, at in StudiedMark.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values_list(slug, "created_at")
         ],
         "stars": [
             {"question": q, "starred_at": _when(at)}
@@ -142,7 +144,10 @@ def plan_import(user, data: dict) -> ImportPlan:
         return question
 
     # Marks and stars carry no content: one is added when missing, and never removed.
-    for kind, model, stamp, write in [("marks", StudiedMark, "studied_at", "mark"), ("stars", Star, "starred_at", "star")]:
+    for kind, model, stamp, write in [
+        ("marks", StudiedMark, "studied_at", "mark"),
+        ("stars", Star, "starred_at", "star"),
+    ]:
         present = set(model.objects.filter(user=user).values_list("question_id", flat=True))
         for index, item in enumerate(items[kind]):
             at = _timestamp(item, stamp, kind, index)
@@ -189,8 +194,15 @@ def plan_import(user, data: dict) -> ImportPlan:
         if (question := known("review_cards", item)) is None:
             continue
         current = cards.get(question.id)
-        fields = {"state": state, "step": step, "stability": numbers[0], "difficulty": numbers[1], "due": due,
-                  "last_review": last, "created_at": created}
+        fields = {
+            "state": state,
+            "step": step,
+            "stability": numbers[0],
+            "difficulty": numbers[1],
+            "due": due,
+            "last_review": last,
+            "created_at": created,
+        }
         if current is None:
             plan.counts["review_cards"].added += 1
         elif last and (current.last_review is None or last > current.last_review):
@@ -235,7 +247,9 @@ def apply_import(user, data: dict) -> ImportPlan:
                 ReviewCard.objects.update_or_create(user=user, question=question, defaults=value)
             elif kind == "log":
                 rating, at, due_after = value
-                ReviewLog.objects.create(user=user, question=question, rating=rating, reviewed_at=at, due_after=due_after)
+                ReviewLog.objects.create(
+                    user=user, question=question, rating=rating, reviewed_at=at, due_after=due_after
+                )
     return plan
 
 

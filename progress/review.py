@@ -9,7 +9,8 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from fsrs import Card, Rating as FsrsRating, Scheduler, State
+from fsrs import Card, Scheduler, State
+from fsrs import Rating as FsrsRating
 
 from progress.models import ActivityDay, ReviewCard, ReviewLog, ReviewSettings
 from topics.models import PathStep, Question
@@ -97,9 +98,7 @@ def due_queue(user, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     today = start_of_day(now)
     tomorrow = today + timedelta(days=1)
-    questions = list(
-        Question.objects.live().in_reading_order().values_list("id", "section_id", "section__topic_id")
-    )
+    questions = list(Question.objects.live().in_reading_order().values_list("id", "section_id", "section__topic_id"))
     live = {question_id for question_id, _, _ in questions}
     followed = _followed_order(user, questions)
     in_followed = set(followed)

@@ -46,7 +46,9 @@ def _watched_page(browser, **options):
     context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
     page = context.new_page()
     page.problems = []
-    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text and page.problems.append(m.text))
+    page.on(
+        "console", lambda m: m.type == "error" and "Content Security Policy" in m.text and page.problems.append(m.text)
+    )
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
     return context, page
 

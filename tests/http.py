@@ -20,11 +20,11 @@ class Browserish:
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
-    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None, base: str | None = None):
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None, base: str | None = None
+    ):
         body = urllib.parse.urlencode(data or {}, doseq=True).encode() if data is not None else None
         request = urllib.request.Request((base or self.base) + path, data=body, method=method, headers=headers or {})
         if body is not None:
@@ -52,8 +52,10 @@ class Browserish:
         return self.request("POST", path, data=data, headers=headers, **kwargs)
 
     def sign_up(self, username: str, password: str = "correct horse battery staple") -> None:
-        status, _, _ = self.post("/accounts/signup/", {"username": username, "email": f"{username}@example.org",
-                                                        "password1": password, "password2": password})
+        status, _, _ = self.post(
+            "/accounts/signup/",
+            {"username": username, "email": f"{username}@example.org", "password1": password, "password2": password},
+        )
         assert status == 302, status
 
 

@@ -9,8 +9,13 @@ from tests.conftest import PASSWORD, CsrfClient
 def test_signup_creates_the_account_logs_in_and_returns_to_the_page(anon_client, db):
     response = anon_client.post_form(
         "/accounts/signup/",
-        {"username": "carol", "email": "carol@example.org", "password1": PASSWORD, "password2": PASSWORD,
-         "next": "/topics/ml-breadth/"},
+        {
+            "username": "carol",
+            "email": "carol@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "/topics/ml-breadth/",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/topics/ml-breadth/"
@@ -31,8 +36,13 @@ def test_signup_with_bad_input_shows_the_errors(anon_client, db):
 def test_signup_refuses_an_offsite_next(anon_client, db):
     response = anon_client.post_form(
         "/accounts/signup/",
-        {"username": "dan", "email": "d@example.org", "password1": PASSWORD, "password2": PASSWORD,
-         "next": "https://evil.example/"},
+        {
+            "username": "dan",
+            "email": "d@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
     assert response["Location"] == "/"
 
@@ -61,7 +71,11 @@ def test_logout_is_a_post(alice_client):
 def test_password_change(alice_client, alice):
     response = alice_client.post_form(
         "/accounts/password_change/",
-        {"old_password": PASSWORD, "new_password1": "another long passphrase", "new_password2": "another long passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
     )
     assert response.status_code == 302
     alice.refresh_from_db()
@@ -78,7 +92,8 @@ def test_password_reset_by_mail(alice, settings):
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     response = client.post_form(
-        form_page.redirect_chain[-1][0], {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
     )
     assert response.status_code == 302
     alice.refresh_from_db()

@@ -7,9 +7,19 @@ from progress import models as progress_models
 from topics import models as topic_models
 
 MODELS = [
-    topic_models.Topic, topic_models.Section, topic_models.Question, topic_models.Answer, topic_models.StudyPath,
-    progress_models.StudiedMark, progress_models.FollowedPath, progress_models.Star, progress_models.Note,
-    progress_models.ReviewSettings, progress_models.ReviewCard, progress_models.ReviewLog, progress_models.ActivityDay,
+    topic_models.Topic,
+    topic_models.Section,
+    topic_models.Question,
+    topic_models.Answer,
+    topic_models.StudyPath,
+    progress_models.StudiedMark,
+    progress_models.FollowedPath,
+    progress_models.Star,
+    progress_models.Note,
+    progress_models.ReviewSettings,
+    progress_models.ReviewCard,
+    progress_models.ReviewLog,
+    progress_models.ActivityDay,
 ]
 
 

@@ -153,16 +153,20 @@ def test_follow_a_path_and_tick_its_next_up_question(live_server, content, page)
     page.wait_for_selector("text=You follow this path since")
     next_up = page.locator(".next-up a")
     assert next_up.get_attribute("href") == "/questions/backpropagation-vanishing-gradients/"
-    page.locator("#step-{} .question-row .tick-button".format(
-        page.locator(".step").first.get_attribute("id").split("-")[1])).first.click()
+    page.locator(
+        "#step-{} .question-row .tick-button".format(page.locator(".step").first.get_attribute("id").split("-")[1])
+    ).first.click()
     page.wait_for_selector(".step .question-row.is-studied")
-    page.wait_for_function("() => document.querySelector('.next-up a').getAttribute('href') === '/questions/convolutional-networks/'"
+    page.wait_for_function(
+        "() => document.querySelector('.next-up a').getAttribute('href') === '/questions/convolutional-networks/'"
     )
     assert page.inner_text(".topic-header .progress-text") == "1 / 67 studied"
     assert page.inner_text(".step .section-header .progress-text") == "1 / 2 studied"
     page.goto(f"{live_server.url}/")
     assert "ML Breadth sprint" in page.inner_text(".dashboard")
-    assert "Convolutional" in page.inner_text(".dashboard .next-up") or "convolution" in page.inner_text(".dashboard .next-up")
+    assert "Convolutional" in page.inner_text(".dashboard .next-up") or "convolution" in page.inner_text(
+        ".dashboard .next-up"
+    )
 
 
 def test_an_answer_with_code_a_table_and_formulas_renders(live_server, content, page):

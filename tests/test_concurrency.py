@@ -66,8 +66,10 @@ def test_different_users_and_questions_at_once(world, live_server):
     def run(user: User) -> list[int]:
         browser = Browserish(live_server.url)
         assert browser.post("/accounts/login/", {"username": user.username, "password": PASSWORD})[0] == 302
-        return [browser.post(f"/questions/{slug}/studied/", {"studied": wanted}, htmx=True)[0]
-                for slug, wanted in plans[user.username]]
+        return [
+            browser.post(f"/questions/{slug}/studied/", {"studied": wanted}, htmx=True)[0]
+            for slug, wanted in plans[user.username]
+        ]
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = [status for statuses in pool.map(run, users) for status in statuses]

@@ -28,7 +28,17 @@ def ticked(alice, content):
 
 
 CASES = [
-    ("", ["ml-breadth-q1-1", "ml-breadth-q1-2", "ml-breadth-q1-3", "ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+    (
+        "",
+        [
+            "ml-breadth-q1-1",
+            "ml-breadth-q1-2",
+            "ml-breadth-q1-3",
+            "ml-breadth-q2-1",
+            "ml-breadth-q2-2",
+            "ml-breadth-q2-3",
+        ],
+    ),
     ("difficulty=hard", ["ml-breadth-q1-3", "ml-breadth-q2-2"]),
     ("difficulty=easy&difficulty=hard", ["ml-breadth-q1-1", "ml-breadth-q1-3", "ml-breadth-q2-2", "ml-breadth-q2-3"]),
     ("status=studied", ["ml-breadth-q1-1", "ml-breadth-q2-2"]),
@@ -37,8 +47,17 @@ CASES = [
     ("path=plan&difficulty=hard", ["ml-breadth-q2-2"]),
     ("path=plan&difficulty=hard&status=not-studied", []),
     ("path=plan&difficulty=medium&difficulty=easy&status=not-studied", ["ml-breadth-q2-1", "ml-breadth-q2-3"]),
-    ("status=&path=&unknown=ignored", ["ml-breadth-q1-1", "ml-breadth-q1-2", "ml-breadth-q1-3", "ml-breadth-q2-1",
-                                       "ml-breadth-q2-2", "ml-breadth-q2-3"]),
+    (
+        "status=&path=&unknown=ignored",
+        [
+            "ml-breadth-q1-1",
+            "ml-breadth-q1-2",
+            "ml-breadth-q1-3",
+            "ml-breadth-q2-1",
+            "ml-breadth-q2-2",
+            "ml-breadth-q2-3",
+        ],
+    ),
 ]
 
 
@@ -65,8 +84,11 @@ def test_sections_without_a_match_are_hidden_and_an_empty_result_says_so(alice_c
 
 @pytest.mark.parametrize(
     "query, message",
-    [("difficulty=impossible", "difficulty=impossible"), ("status=maybe", "status=maybe"),
-     ("path=no-such-path", "path=no-such-path")],
+    [
+        ("difficulty=impossible", "difficulty=impossible"),
+        ("status=maybe", "status=maybe"),
+        ("path=no-such-path", "path=no-such-path"),
+    ],
 )
 @pytest.mark.parametrize("url", ["/topics/ml-breadth/", "/questions/"])
 def test_bad_filter_values_are_a_400_with_a_clear_message(alice_client, content, url, query, message):
@@ -82,8 +104,9 @@ def test_htmx_filter_requests_get_only_the_results(alice_client, ticked):
     assert html.lstrip().startswith('<div id="results"')
     assert "<html" not in html
     assert "HX-Request" in response["Vary"]
-    restore = alice_client.get("/topics/ml-breadth/?difficulty=hard", HTTP_HX_REQUEST="true",
-                               HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    restore = alice_client.get(
+        "/topics/ml-breadth/?difficulty=hard", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in restore.content.decode()
 
 
@@ -106,7 +129,9 @@ def test_filters_show_only_the_users_own_marks(bob_client, ticked):
 
 def test_ticking_on_a_filtered_page_updates_the_filtered_counter(alice_client, ticked):
     response = alice_client.post_form(
-        "/questions/ml-breadth-q1-3/studied/", {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard"}, htmx=True
+        "/questions/ml-breadth-q1-3/studied/",
+        {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard"},
+        htmx=True,
     )
     html = response.content.decode()
     assert 'id="filter-summary" hx-swap-oob="true"' in html

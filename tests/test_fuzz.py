@@ -14,24 +14,73 @@ from topics.models import PathStep, StudyPath
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
-slug = st.one_of(st.just("ml-breadth"), st.just("ml-breadth-q1-1"), st.just("plan"), st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True))
+slug = st.one_of(
+    st.just("ml-breadth"),
+    st.just("ml-breadth-q1-1"),
+    st.just("plan"),
+    st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True),
+)
 params = st.dictionaries(
     st.sampled_from(["difficulty", "status", "path", "topic", "next", "confirm", "page", "x"]), text, max_size=4
 )
 form = st.dictionaries(
-    st.sampled_from(["studied", "starred", "follow", "target_date", "rating", "last_review", "body", "next",
-                     "desired_retention", "new_cards_per_day", "topic", "path", "confirm", "digest", "username",
-                     "password", "password1", "password2", "email"]),
+    st.sampled_from(
+        [
+            "studied",
+            "starred",
+            "follow",
+            "target_date",
+            "rating",
+            "last_review",
+            "body",
+            "next",
+            "desired_retention",
+            "new_cards_per_day",
+            "topic",
+            "path",
+            "confirm",
+            "digest",
+            "username",
+            "password",
+            "password1",
+            "password2",
+            "email",
+        ]
+    ),
     text,
     max_size=6,
 )
 
-GET_URLS = ["/", "/topics/{}/", "/questions/{}/", "/questions/", "/paths/", "/paths/{}/", "/review/",
-            "/questions/{}/note/", "/account/progress/", "/account/progress/reset/", "/account/delete/",
-            "/accounts/login/", "/accounts/signup/", "/healthz"]
-POST_URLS = ["/questions/{}/studied/", "/questions/{}/star/", "/questions/{}/note/", "/questions/{}/recall/",
-             "/paths/{}/follow/", "/review/settings/", "/account/progress/import/apply/", "/account/progress/reset/",
-             "/accounts/signup/", "/accounts/login/", "/topics/{}/", "/account/delete/"]
+GET_URLS = [
+    "/",
+    "/topics/{}/",
+    "/questions/{}/",
+    "/questions/",
+    "/paths/",
+    "/paths/{}/",
+    "/review/",
+    "/questions/{}/note/",
+    "/account/progress/",
+    "/account/progress/reset/",
+    "/account/delete/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/healthz",
+]
+POST_URLS = [
+    "/questions/{}/studied/",
+    "/questions/{}/star/",
+    "/questions/{}/note/",
+    "/questions/{}/recall/",
+    "/paths/{}/follow/",
+    "/review/settings/",
+    "/account/progress/import/apply/",
+    "/account/progress/reset/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/topics/{}/",
+    "/account/delete/",
+]
 
 
 @pytest.fixture

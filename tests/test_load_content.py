@@ -90,7 +90,11 @@ def test_it_loads_topics_sections_questions_answers_and_paths(content):
     assert "What this topic covers." in topic.intro_html
     assert list(topic.sections.values_list("slug", flat=True)) == ["first", "second"]
     normalize = Question.objects.get(slug="normalize")
-    assert (normalize.title, normalize.difficulty, normalize.section.slug) == ("Why normalize inputs?", "medium", "first")
+    assert (normalize.title, normalize.difficulty, normalize.section.slug) == (
+        "Why normalize inputs?",
+        "medium",
+        "first",
+    )
     assert "not a heading inside code" in normalize.answers.get().body
     assert '<div class="highlight">' in normalize.answers.get().html
     path = StudyPath.objects.get(slug="quick")
@@ -112,8 +116,13 @@ def test_running_it_twice_changes_nothing_the_second_time(content):
 def test_rewording_keeps_the_key_and_the_ticks(content, alice):
     load(content)
     StudiedMark.objects.set_studied(alice, Question.objects.get(slug="gradient"), True)
-    write(content, "basics.md", TOPIC.replace("What is a gradient?", "What does a gradient tell you?").replace(
-        "steepest ascent.", "steepest ascent of the loss."))
+    write(
+        content,
+        "basics.md",
+        TOPIC.replace("What is a gradient?", "What does a gradient tell you?").replace(
+            "steepest ascent.", "steepest ascent of the loss."
+        ),
+    )
     output = load(content)
     assert "1 updated, 2 unchanged" in output
     question = Question.objects.get(slug="gradient")
@@ -157,8 +166,12 @@ def test_moving_a_question_to_another_topic_keeps_its_ticks(content, alice):
     load(content)
     StudiedMark.objects.set_studied(alice, Question.objects.get(slug="overfitting"), True)
     write(content, "basics.md", TOPIC.split("## Second section")[0])
-    write(content, "more.md", "---\nslug: more\ntitle: More\nsummary: More.\n---\n\n## Only {#only}\n\n"
-          "### What is overfitting? {#overfitting hard}\n\nFitting noise.\n")
+    write(
+        content,
+        "more.md",
+        "---\nslug: more\ntitle: More\nsummary: More.\n---\n\n## Only {#only}\n\n"
+        "### What is overfitting? {#overfitting hard}\n\nFitting noise.\n",
+    )
     load(content)
     question = Question.objects.get(slug="overfitting")
     assert (question.section.topic.slug, question.archived) == ("more", False)
@@ -166,10 +179,24 @@ def test_moving_a_question_to_another_topic_keeps_its_ticks(content, alice):
 
 
 BAD_FILES = [
-    ("unknown difficulty", TOPIC.replace("{#gradient easy}", "{#gradient trivial}"), "basics.md:12", "unknown difficulty"),
-    ("duplicate key", TOPIC.replace("{#overfitting hard}", "{#gradient hard}"), "basics.md:27", "duplicate question key"),
-    ("missing title", TOPIC.replace("### What is overfitting? {#overfitting hard}", "### {#overfitting hard}"),
-     "basics.md:27", "no title"),
+    (
+        "unknown difficulty",
+        TOPIC.replace("{#gradient easy}", "{#gradient trivial}"),
+        "basics.md:12",
+        "unknown difficulty",
+    ),
+    (
+        "duplicate key",
+        TOPIC.replace("{#overfitting hard}", "{#gradient hard}"),
+        "basics.md:27",
+        "duplicate question key",
+    ),
+    (
+        "missing title",
+        TOPIC.replace("### What is overfitting? {#overfitting hard}", "### {#overfitting hard}"),
+        "basics.md:27",
+        "no title",
+    ),
     ("missing key", TOPIC.replace(" {#overfitting hard}", ""), "basics.md:27", "{#key difficulty}"),
     ("no front matter", TOPIC.replace("---\nslug", "slug", 1), "basics.md:1", "no front matter"),
     ("front matter not closed", TOPIC.replace("order: 3\n---", "order: 3"), "basics.md:1", "not closed"),
@@ -177,7 +204,12 @@ BAD_FILES = [
     ("unknown front matter", TOPIC.replace("order: 3", "colour: blue"), "basics.md:5", "unknown front matter key"),
     ("bad order", TOPIC.replace("order: 3", "order: first"), "basics.md:5", "whole number"),
     ("missing summary", TOPIC.replace("summary: The basics.\n", ""), "basics.md:1", "'summary'"),
-    ("question outside section", TOPIC.replace("## First section {#first}", "Intro."), "basics.md:12", "inside a section"),
+    (
+        "question outside section",
+        TOPIC.replace("## First section {#first}", "Intro."),
+        "basics.md:12",
+        "inside a section",
+    ),
     ("unclosed code", TOPIC + "\n```\nnever closed\n", "basics.md", "not closed"),
 ]
 
@@ -200,7 +232,11 @@ def test_a_bad_file_changes_nothing_and_names_file_and_line(content, alice, case
 def test_a_key_used_in_two_files_changes_nothing(content):
     load(content)
     before = snapshot()
-    write(content, "other.md", "---\nslug: other\ntitle: Other\nsummary: O.\n---\n\n## S {#s}\n\n### Q {#gradient easy}\n\nA.\n")
+    write(
+        content,
+        "other.md",
+        "---\nslug: other\ntitle: Other\nsummary: O.\n---\n\n## S {#s}\n\n### Q {#gradient easy}\n\nA.\n",
+    )
     with pytest.raises(CommandError, match=r"other.md:9: question key 'gradient' is also used at .*basics.md:12"):
         load(content)
     assert snapshot() == before
@@ -347,7 +383,9 @@ def test_loose_keys_are_unique_within_a_file():
 
 def test_a_large_file_shows_a_progress_bar(tmp_path, db):
     questions = "\n".join(f"### Question {n}? {{#q-{n} medium}}\n\nAnswer {n}.\n" for n in range(60))
-    path = write(tmp_path, "big.md", f"---\nslug: big\ntitle: Big\nsummary: Many.\n---\n\n## All {{#all}}\n\n{questions}")
+    path = write(
+        tmp_path, "big.md", f"---\nslug: big\ntitle: Big\nsummary: Many.\n---\n\n## All {{#all}}\n\n{questions}"
+    )
     output = load(path, progress="always")
     assert "[##############################] 60/60" in output
     assert output.rstrip().endswith("big.md: 60 created, 0 updated, 0 unchanged")

@@ -13,7 +13,9 @@ def path(topic):
     """A path through the second section of ml-breadth, then the whole of another topic."""
     other = make_topic("other", sections=1, per_section=2, order=2)
     path = StudyPath.objects.create(slug="plan", title="The plan", duration="2–3 weeks", audience="Engineers")
-    PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"), note="Start here.", order=0)
+    PathStep.objects.create(
+        path=path, topic=topic, section=topic.sections.get(slug="section-2"), note="Start here.", order=0
+    )
     PathStep.objects.create(path=path, topic=other, order=1)
     return path
 
@@ -42,7 +44,9 @@ def test_path_page_shows_steps_in_order_with_counters_and_next_up(alice_client, 
 def test_next_up_follows_path_order_and_says_when_done(alice_client, alice, path):
     for question in Question.objects.in_path(path).exclude(slug="other-q1-2"):
         StudiedMark.objects.set_studied(alice, question, True)
-    assert 'href="/questions/other-q1-2/"' in alice_client.get("/paths/plan/").content.decode().split("Next up:")[1][:80]
+    assert (
+        'href="/questions/other-q1-2/"' in alice_client.get("/paths/plan/").content.decode().split("Next up:")[1][:80]
+    )
     StudiedMark.objects.set_studied(alice, Question.objects.get(slug="other-q1-2"), True)
     assert "Path complete." in alice_client.get("/paths/plan/").content.decode()
 
@@ -81,8 +85,10 @@ def test_a_target_date_says_how_many_questions_a_day(alice_client, alice, path):
     assert "<strong>3</strong> questions a day keep you on track" in page
 
 
-@pytest.mark.parametrize("data", [{"follow": "1", "target_date": "2001-01-01"}, {"follow": "1", "target_date": "soon"},
-                                  {"follow": "maybe"}, {}])
+@pytest.mark.parametrize(
+    "data",
+    [{"follow": "1", "target_date": "2001-01-01"}, {"follow": "1", "target_date": "soon"}, {"follow": "maybe"}, {}],
+)
 def test_bad_follow_input_is_a_400_with_a_message(alice_client, alice, path, data):
     response = alice_client.post_form("/paths/plan/follow/", data)
     assert response.status_code == 400

@@ -23,7 +23,9 @@ def history(alice, topic):
     StudiedMark.objects.create(user=alice, question=q("ml-breadth-q1-1"), created_at=now - timedelta(days=3))
     StudiedMark.objects.create(user=alice, question=q("ml-breadth-q2-1"), created_at=now - timedelta(days=2))
     Star.objects.create(user=alice, question=q("ml-breadth-q1-2"), created_at=now - timedelta(days=1))
-    Note.objects.create(user=alice, question=q("ml-breadth-q1-1"), body="Mnemonic: *ABC*", updated_at=now - timedelta(hours=5))
+    Note.objects.create(
+        user=alice, question=q("ml-breadth-q1-1"), body="Mnemonic: *ABC*", updated_at=now - timedelta(hours=5)
+    )
     review.rate(alice, q("ml-breadth-q1-1"), 3, now=now - timedelta(days=4))
     review.rate(alice, q("ml-breadth-q1-1"), 2, now=now - timedelta(days=1))
     return alice
@@ -121,12 +123,28 @@ BAD_FILES = [
     (json.dumps({"format": "other-app"}).encode(), "not a Prepsite progress export"),
     (json.dumps({"format": "prepsite-progress", "version": 99}).encode(), "version 99"),
     (json.dumps({"format": "prepsite-progress", "version": 1, "marks": "all"}).encode(), "must be a list"),
-    (json.dumps({"format": "prepsite-progress", "version": 1, "marks": [{"question": "ml-breadth-q1-1"}]}).encode(),
-     "marks[0].studied_at"),
-    (json.dumps({"format": "prepsite-progress", "version": 1,
-                 "marks": [{"question": "ml-breadth-q1-1", "studied_at": "2026-01-01T00:00:00+00:00"}],
-                 "review_log": [{"question": "ml-breadth-q1-1", "rating": 9, "reviewed_at": "2026-01-01T00:00:00+00:00",
-                                 "due_after": "2026-01-02T00:00:00+00:00"}]}).encode(), "rating must be"),
+    (
+        json.dumps({"format": "prepsite-progress", "version": 1, "marks": [{"question": "ml-breadth-q1-1"}]}).encode(),
+        "marks[0].studied_at",
+    ),
+    (
+        json.dumps(
+            {
+                "format": "prepsite-progress",
+                "version": 1,
+                "marks": [{"question": "ml-breadth-q1-1", "studied_at": "2026-01-01T00:00:00+00:00"}],
+                "review_log": [
+                    {
+                        "question": "ml-breadth-q1-1",
+                        "rating": 9,
+                        "reviewed_at": "2026-01-01T00:00:00+00:00",
+                        "due_after": "2026-01-02T00:00:00+00:00",
+                    }
+                ],
+            }
+        ).encode(),
+        "rating must be",
+    ),
 ]
 
 
@@ -168,11 +186,20 @@ def test_reset_a_path(alice_client, history, topic):
     path = StudyPath.objects.create(slug="plan", title="Plan")
     PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
     alice_client.post_form("/account/progress/reset/", {"path": "plan", "confirm": "on"})
-    assert list(StudiedMark.objects.filter(user=history).values_list("question__slug", flat=True)) == ["ml-breadth-q1-1"]
+    assert list(StudiedMark.objects.filter(user=history).values_list("question__slug", flat=True)) == [
+        "ml-breadth-q1-1"
+    ]
 
 
-@pytest.mark.parametrize("data", [{"topic": "ml-breadth"}, {}, {"topic": "ml-breadth", "path": "x", "confirm": "on"},
-                                  {"topic": "nope", "confirm": "on"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"topic": "ml-breadth"},
+        {},
+        {"topic": "ml-breadth", "path": "x", "confirm": "on"},
+        {"topic": "nope", "confirm": "on"},
+    ],
+)
 def test_a_reset_without_confirmation_or_scope_is_refused(alice_client, history, data):
     response = alice_client.post_form("/account/progress/reset/", data)
     assert response.status_code == 400

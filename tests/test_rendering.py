@@ -44,7 +44,9 @@ def test_fenced_code_is_highlighted_and_escaped():
 
 
 def test_inline_and_display_math_become_mathml():
-    html = render_markdown("Softmax: $\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$\n\n$$\nL = -\\sum_i y_i \\log p_i\n$$")
+    html = render_markdown(
+        "Softmax: $\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$\n\n$$\nL = -\\sum_i y_i \\log p_i\n$$"
+    )
     assert '<math display="inline">' in html
     assert '<div class="math-display"><math display="block">' in html
     assert "<mfrac>" in html and "<msub>" in html

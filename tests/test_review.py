@@ -64,7 +64,9 @@ def test_a_repeated_rating_submission_is_ignored(alice_client, alice, question):
         alice_client.post_form(f"/questions/{question.slug}/recall/", {"rating": "3", "last_review": ""})
     assert ReviewLog.objects.filter(user=alice).count() == 1
     card = ReviewCard.objects.get(user=alice)
-    alice_client.post_form(f"/questions/{question.slug}/recall/", {"rating": "1", "last_review": card.last_review.isoformat()})
+    alice_client.post_form(
+        f"/questions/{question.slug}/recall/", {"rating": "1", "last_review": card.last_review.isoformat()}
+    )
     assert ReviewLog.objects.filter(user=alice).count() == 2
 
 
@@ -123,13 +125,16 @@ def test_the_review_page_walks_through_the_queue_and_ends_with_a_summary(alice_c
     assert "<strong>2</strong> questions left today" in page
     first = Question.objects.get(slug="ml-breadth-q1-1")
     assert first.title in page
-    response = alice_client.post_form(f"/questions/{first.slug}/recall/", {"rating": "3", "last_review": "", "next": "/review/"},
-                                      htmx=True)
+    response = alice_client.post_form(
+        f"/questions/{first.slug}/recall/", {"rating": "3", "last_review": "", "next": "/review/"}, htmx=True
+    )
     card_html = response.content.decode()
     assert card_html.lstrip().startswith('<div id="review-card"')
     assert "<strong>1</strong> question left today" in card_html
     second = Question.objects.get(slug="ml-breadth-q1-2")
-    response = alice_client.post_form(f"/questions/{second.slug}/recall/", {"rating": "1", "last_review": "", "next": "/review/"})
+    response = alice_client.post_form(
+        f"/questions/{second.slug}/recall/", {"rating": "1", "last_review": "", "next": "/review/"}
+    )
     assert response["Location"] == "/review/"
     page = alice_client.get("/review/").content.decode()
     assert "All done for today" in page and "Again 1 · Hard 0 · Good 1 · Easy 0" in page
@@ -142,8 +147,13 @@ def test_the_dashboard_and_question_page_say_what_is_due(alice_client, alice, qu
     assert "Next review" in alice_client.get(question.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("data", [{"desired_retention": "0.99", "new_cards_per_day": "10"},
-                                  {"desired_retention": "0.85", "new_cards_per_day": "-1"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"desired_retention": "0.99", "new_cards_per_day": "10"},
+        {"desired_retention": "0.85", "new_cards_per_day": "-1"},
+    ],
+)
 def test_review_settings_are_validated(alice_client, alice, topic, data):
     response = alice_client.post_form("/review/settings/", data)
     assert response.status_code == 400

@@ -24,7 +24,10 @@ def test_production_settings_pass_the_deploy_check():
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -55,9 +58,7 @@ def test_pages_have_no_inline_script_or_style(alice_client, topic):
 
 
 def login(client: CsrfClient, password: str, ip: str = "10.0.0.1", **extra):
-    return client.post_form(
-        "/accounts/login/", {"username": "alice", "password": password}, REMOTE_ADDR=ip, **extra
-    )
+    return client.post_form("/accounts/login/", {"username": "alice", "password": password}, REMOTE_ADDR=ip, **extra)
 
 
 def test_five_failed_logins_lock_the_account_out_for_that_client(alice):

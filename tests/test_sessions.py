@@ -47,7 +47,11 @@ def test_a_password_change_logs_out_the_other_sessions(alice, alice_client):
     assert logged_in(other)
     response = alice_client.post_form(
         "/accounts/password_change/",
-        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 42",
+            "new_password2": "a new long passphrase 42",
+        },
     )
     assert response.status_code == 302
     assert logged_in(alice_client)
@@ -79,7 +83,9 @@ def test_sessions_from_before_the_change_are_kept(alice, db):
         }
     )
     old.create()
-    DjangoSession.objects.create(session_key="x" * 32, session_data="not a signed session", expire_date=old.get_expiry_date())
+    DjangoSession.objects.create(
+        session_key="x" * 32, session_data="not a signed session", expire_date=old.get_expiry_date()
+    )
     keep_sessions(apps, SimpleNamespace(connection=connection))
     copied = Session.objects.get()
     assert copied.session_key == old.session_key and copied.user_id == alice.id

@@ -31,9 +31,17 @@ def test_ml_breadth_has_the_67_questions_of_the_brief():
     assert len(difficulties) == 67
     assert (difficulties.count("easy"), difficulties.count("medium"), difficulties.count("hard")) == (1, 31, 35)
     assert [s.slug for s in topic.sections] == [
-        "neural-network-foundations", "sequence-modeling", "advanced-architectures", "classical-ml",
-        "optimization", "loss-functions", "feature-engineering", "data-integrity",
-        "generalization-regularization", "evaluation-calibration", "production-ml",
+        "neural-network-foundations",
+        "sequence-modeling",
+        "advanced-architectures",
+        "classical-ml",
+        "optimization",
+        "loss-functions",
+        "feature-engineering",
+        "data-integrity",
+        "generalization-regularization",
+        "evaluation-calibration",
+        "production-ml",
     ]
 
 
@@ -46,7 +54,9 @@ def test_every_answer_meets_the_bar(path):
         assert question.answer, f"{where}: empty answer"
         assert 150 <= prose_words(question.answer) <= 450, f"{where}: {prose_words(question.answer)} words"
         positions = [question.answer.find(label) for label in LABELS]
-        assert -1 not in positions and positions == sorted(positions), f"{where}: labelled parts missing or out of order"
+        assert -1 not in positions and positions == sorted(positions), (
+            f"{where}: labelled parts missing or out of order"
+        )
 
 
 def test_keys_are_unique_across_all_files():
@@ -66,7 +76,9 @@ def test_the_shipped_content_loads_and_renders(db):
         assert "math-error" not in answer.html, f"{where}: a formula did not render"
         prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", answer.body, flags=re.S))
         formulas = len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+?\$", prose, flags=re.S))
-        assert answer.html.count("<math") == formulas, f"{where}: {formulas} formulas, {answer.html.count('<math')} rendered"
+        assert answer.html.count("<math") == formulas, (
+            f"{where}: {formulas} formulas, {answer.html.count('<math')} rendered"
+        )
         assert "arithmatex" not in answer.html, f"{where}: a formula was not converted"
         for linked in re.findall(r'href="/questions/([^/"]+)/"', answer.html):
             assert linked in keys, f"{where} links to unknown question {linked}"
@@ -79,8 +91,15 @@ def test_the_shipped_content_loads_and_renders(db):
 def test_every_study_path_of_the_brief_is_there():
     paths = parse_paths_file((CONTENT / "paths.yaml").read_text(encoding="utf-8"), "paths.yaml")
     assert [path.slug for path in paths] == [
-        "ml-engineer", "research-scientist", "applied-rl", "systems-mlops", "responsible-ai",
-        "theory-heavy", "generative-models", "complete-prep", "ml-breadth-sprint",
+        "ml-engineer",
+        "research-scientist",
+        "applied-rl",
+        "systems-mlops",
+        "responsible-ai",
+        "theory-heavy",
+        "generative-models",
+        "complete-prep",
+        "ml-breadth-sprint",
     ]
     sprint = paths[-1]
     assert [step.section for step in sprint.steps] == [s.slug for s in parsed(CONTENT / "ml-breadth.md").sections]

@@ -58,7 +58,12 @@ def test_htmx_tick_returns_the_row_and_out_of_band_counters(alice_client, questi
 
 def test_htmx_tick_on_the_question_page_returns_the_panel(alice_client, question):
     response = tick(
-        alice_client, question, "1", htmx=True, target=f"question-panel-{question.id}", next_url=question.get_absolute_url()
+        alice_client,
+        question,
+        "1",
+        htmx=True,
+        target=f"question-panel-{question.id}",
+        next_url=question.get_absolute_url(),
     )
     html = response.content.decode()
     assert f'id="question-panel-{question.id}"' in html

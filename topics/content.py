@@ -100,7 +100,9 @@ def _split_front_matter(text: str, source: str) -> tuple[dict, list[str], int]:
         if not colon or not key:
             raise ContentError(source, number, f"front matter lines are 'key: value', not {line.strip()!r}")
         if key not in FRONT_MATTER_KEYS:
-            raise ContentError(source, number, f"unknown front matter key {key!r} (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+            raise ContentError(
+                source, number, f"unknown front matter key {key!r} (known: {', '.join(sorted(FRONT_MATTER_KEYS))})"
+            )
         meta[key] = (value.strip().strip('"').strip("'"), number)
     for required in ("slug", "title", "summary"):
         if not meta.get(required, ("", 0))[0]:
@@ -137,7 +139,9 @@ def _parse_question_attrs(attrs: str | None, source: str, line: int) -> tuple[st
 def parse_topic_file(text: str, source: str) -> TopicSpec:
     """Parse a topic file in the documented format (see fixtures/content/README.md)."""
     meta, lines, first_line = _split_front_matter(text, source)
-    topic = TopicSpec(slug=meta["slug"], title=meta["title"], summary=meta["summary"], order=meta["order"], source=source)
+    topic = TopicSpec(
+        slug=meta["slug"], title=meta["title"], summary=meta["summary"], order=meta["order"], source=source
+    )
     buffer: list[str] = []
     target: object = topic
     section_slugs: dict[str, int] = {}
@@ -168,7 +172,9 @@ def parse_topic_file(text: str, source: str) -> TopicSpec:
             if not topic.sections:
                 raise ContentError(source, number, "a question must be inside a section (a '##' heading)")
             if key in question_keys:
-                raise ContentError(source, number, f"duplicate question key {key!r} (first used on line {question_keys[key]})")
+                raise ContentError(
+                    source, number, f"duplicate question key {key!r} (first used on line {question_keys[key]})"
+                )
             question_keys[key] = number
             target = QuestionSpec(key=key, title=title, difficulty=difficulty, answer="", line=number)
             topic.sections[-1].questions.append(target)
@@ -180,14 +186,20 @@ def parse_topic_file(text: str, source: str) -> TopicSpec:
                 raise ContentError(source, number, "section heading has no title")
             slug = match.group("slug") if match.group("slug") is not None else slugify(title)
             if not SLUG.match(slug or ""):
-                raise ContentError(source, number, f"section slug {slug!r} must be lowercase letters, digits and hyphens")
+                raise ContentError(
+                    source, number, f"section slug {slug!r} must be lowercase letters, digits and hyphens"
+                )
             if slug in section_slugs:
-                raise ContentError(source, number, f"duplicate section slug {slug!r} (first used on line {section_slugs[slug]})")
+                raise ContentError(
+                    source, number, f"duplicate section slug {slug!r} (first used on line {section_slugs[slug]})"
+                )
             section_slugs[slug] = number
             target = SectionSpec(slug=slug, title=title, line=number)
             topic.sections.append(target)
         else:
-            raise ContentError(source, number, "headings deeper than '###' are not allowed outside code; use bold labels")
+            raise ContentError(
+                source, number, "headings deeper than '###' are not allowed outside code; use bold labels"
+            )
     if in_code:
         raise ContentError(source, None, "a code block is not closed")
     flush()
@@ -277,8 +289,10 @@ def parse_loose_bank(text: str, source: str, topic_slug: str, topic_title: str) 
                     slug, n = f"{base}-{n}", n + 1
                 slugs.add(slug)
                 topic.sections.append(SectionSpec(slug=slug, title=heading_text, line=number))
-        elif bold and not ANSWER_LABEL.match(line) and (
-            NUMBERED.match(bold.group("text")) or bold.group("text").rstrip().endswith("?")
+        elif (
+            bold
+            and not ANSWER_LABEL.match(line)
+            and (NUMBERED.match(bold.group("text")) or bold.group("text").rstrip().endswith("?"))
         ):
             flush()
             current = add_question(bold.group("text"), number)
@@ -333,7 +347,9 @@ def parse_paths_file(text: str, source: str) -> list[PathSpec]:
             raise _yaml_error(source, path_node, f"unknown path field(s): {', '.join(sorted(unknown))}")
         slug = _scalar(fields, "slug", source, path_node, required=True)
         if not SLUG.match(slug):
-            raise _yaml_error(source, fields["slug"], f"path slug {slug!r} must be lowercase letters, digits and hyphens")
+            raise _yaml_error(
+                source, fields["slug"], f"path slug {slug!r} must be lowercase letters, digits and hyphens"
+            )
         if slug in seen:
             raise _yaml_error(source, path_node, f"duplicate path slug {slug!r} (first used on line {seen[slug]})")
         seen[slug] = line

@@ -65,14 +65,17 @@ def _check_unique_keys(topics: list[TopicSpec]) -> None:
         for question in topic.questions:
             where = f"{topic.source}:{question.line}"
             if question.key in seen:
-                raise ContentError(topic.source, question.line, f"question key {question.key!r} is also used at {seen[question.key]}")
+                raise ContentError(
+                    topic.source, question.line, f"question key {question.key!r} is also used at {seen[question.key]}"
+                )
             seen[question.key] = where
 
 
 def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None] | None = None) -> FileReport:
     report = FileReport(spec.source)
     topic, created = Topic.objects.get_or_create(
-        slug=spec.slug, defaults={"title": spec.title, "summary": spec.summary, "order": spec.order, "intro": spec.intro}
+        slug=spec.slug,
+        defaults={"title": spec.title, "summary": spec.summary, "order": spec.order, "intro": spec.intro},
     )
     if not created and _assign(topic, title=spec.title, summary=spec.summary, order=spec.order, intro=spec.intro):
         topic.save()
@@ -87,7 +90,11 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
         section = existing_sections.pop(section_spec.slug, None)
         if section is None:
             section = Section.objects.create(
-                topic=topic, slug=section_spec.slug, title=section_spec.title, intro=section_spec.intro, order=section_order
+                topic=topic,
+                slug=section_spec.slug,
+                title=section_spec.title,
+                intro=section_spec.intro,
+                order=section_order,
             )
         elif _assign(section, title=section_spec.title, intro=section_spec.intro, order=section_order):
             section.save()
@@ -178,7 +185,9 @@ def _import_paths(specs: list[PathSpec], source: str) -> FileReport:
                 section = sections.get((step.topic, step.section))
                 if section is None:
                     raise ContentError(
-                        source, step.line, f"path {spec.slug!r} names unknown section {step.section!r} of topic {step.topic!r}"
+                        source,
+                        step.line,
+                        f"path {spec.slug!r} names unknown section {step.section!r} of topic {step.topic!r}",
                     )
             steps.append((topic.id, section.id if section else None, step.note, order))
         path, created = StudyPath.objects.get_or_create(slug=spec.slug, defaults={"title": spec.title})

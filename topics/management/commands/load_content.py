@@ -36,10 +36,14 @@ class Command(BaseCommand):
                 if text.lstrip("\ufeff").startswith("---"):
                     topics.append(parse_topic_file(text.lstrip("\ufeff"), str(path)))
                 elif options["topic"]:
-                    topics.append(parse_loose_bank(text, str(path), options["topic"], options["title"] or options["topic"]))
+                    topics.append(
+                        parse_loose_bank(text, str(path), options["topic"], options["title"] or options["topic"])
+                    )
                 else:
                     raise ContentError(
-                        str(path), 1, "no front matter: for a loose question bank, name its topic with --topic SLUG --title TITLE"
+                        str(path),
+                        1,
+                        "no front matter: for a loose question bank, name its topic with --topic SLUG --title TITLE",
                     )
             if len(paths_files) > 1:
                 raise CommandError("give at most one paths file")
