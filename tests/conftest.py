@@ -2,6 +2,8 @@
 anonymous visitor), clients that enforce CSRF, and small content factories."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,6 +12,10 @@ from django.test import Client
 from topics.models import Answer, Question, Section, Topic
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Hypothesis keeps examples and a cache of the source's constants (which names the files it
+# read); keep them out of the project tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "prepsite-hypothesis"))
 PASSWORD = "correct horse battery staple"
 
 
