@@ -8,11 +8,12 @@ Django's templates apply; the values shared by all rows of a page are escaped on
 
 from functools import lru_cache
 from html import escape
+from types import SimpleNamespace
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-_URLS: dict[tuple[str, str], str] = {}
+_URLS: dict[tuple, str] = {}
 _STUDIED_BUTTON = (
     '<button type="submit" class="tick-button is-studied" aria-pressed="true" title="Mark as not studied">'
     '<span aria-hidden="true">✓</span> Studied</button>'
@@ -23,12 +24,18 @@ _TICK_BUTTON = (
 _DIFFICULTY_LABELS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
 
 
+def cached_reverse(name: str, *args: str) -> str:
+    """reverse(), remembered: it is slow enough to matter on a list page, and an address never
+    changes for a given script prefix, name and arguments."""
+    key = (get_script_prefix(), name, *args)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name, args=args)
+    return url
+
+
 def _url(name: str, slug: str) -> str:
-    """reverse() is slow enough to matter on a list page; URLs of a slug never change."""
-    key = (name, slug)
-    if key not in _URLS:
-        _URLS[key] = escape(reverse(name, args=[slug]))
-    return _URLS[key]
+    return escape(cached_reverse(name, slug))
 
 
 # Stands for a page's hidden inputs in cached rows; escaped text can never contain "<".
@@ -39,8 +46,8 @@ class Controls:
     """Renders controls for one page: `next_url` (where a plain form post returns to) and the
     CSRF token are the same for every row."""
 
-    def __init__(self, next_url: str, csrf_token: str) -> None:
-        self.hidden = (
+    def __init__(self, next_url: str, csrf_token: str, hidden: str | None = None) -> None:
+        self.hidden = hidden or (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
             f'<input type="hidden" name="next" value="{escape(next_url)}">'
         )
@@ -106,24 +113,18 @@ class Controls:
         )
 
 
-class _RowQuestion:
-    """The fields a row shows, for formatting a row without a model instance."""
-
-    def __init__(self, id, slug, title, difficulty, is_studied, is_starred, has_note) -> None:
-        self.id, self.slug, self.title, self.difficulty = id, slug, title, difficulty
-        self.is_studied, self.is_starred, self.has_note = is_studied, is_starred, has_note
-
-
 @lru_cache(maxsize=8192)
-def _row_parts(*fields) -> tuple[str, ...]:
+def _row_parts(id, slug, title, difficulty, is_studied, is_starred, has_note) -> tuple[str, ...]:
     """A question row cut around the page's hidden inputs. Keyed by everything the row shows,
     so an edited question or a changed flag simply misses the cache."""
-    row = _SLOT_CONTROLS.question_row(_RowQuestion(*fields))
-    return tuple(row.split(_SLOT))
+    fields = SimpleNamespace(
+        id=id, slug=slug, title=title, difficulty=difficulty,
+        is_studied=is_studied, is_starred=is_starred, has_note=has_note,
+    )  # fmt: skip
+    return tuple(_SLOT_CONTROLS.question_row(fields).split(_SLOT))
 
 
-_SLOT_CONTROLS = Controls.__new__(Controls)
-_SLOT_CONTROLS.hidden = _SLOT
+_SLOT_CONTROLS = Controls("", "", hidden=_SLOT)
 
 
 def safe(html: str) -> SafeString:

@@ -17,9 +17,10 @@ class StudiedMarkManager(models.Manager):
         constraint decides, in one statement (INSERT … ON CONFLICT DO NOTHING, which PostgreSQL
         and SQLite both run), so concurrent ticks never fail and never make two rows."""
         if studied:
-            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-            created_at = connections[self.db].ops.adapt_datetimefield_value(timezone.now())
-            with connections[self.db].cursor() as cursor:
+            connection = connections[self.db]
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {table} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
                     "ON CONFLICT (user_id, question_id) DO NOTHING",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from topics.models import ContentVersion, PathStep, Question, Section, StudyPath, Topic
 
@@ -167,15 +167,6 @@ def snapshot(request: HttpRequest) -> Snapshot:
         flags, token = flags_and_version(request.user)
         cached = request._content_snapshot = Snapshot(catalog_for_version(token), flags)
     return cached
-
-
-def question_or_404(request: HttpRequest, slug: str) -> Question:
-    """A copy of a live question with the user's flags set; archived or unknown ones are 404."""
-    snap = snapshot(request)
-    question = snap.catalog.question(slug)
-    if question is None:
-        raise Http404("No such question.")
-    return with_flags([question], snap.flags)[0]
 
 
 def _content_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

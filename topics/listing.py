@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from progress import queries as progress
-from progress.queries import Flags, Tally
+from progress.queries import Tally
 from topics.catalog import Catalog, Snapshot, with_flags
 from topics.models import Difficulty, PathStep, Question, StudyPath
 
@@ -55,7 +55,6 @@ class Listing:
     form: QuestionFilterForm
     scope: list[Question]
     shown: list[Question]
-    flags: Flags
     paths: list[StudyPath]
 
     @property
@@ -104,7 +103,7 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
         and (status != "not-studied" or q.id not in studied)
         and (status != "starred" or q.id in starred)
     ]
-    return Listing(form=form, scope=scope, shown=with_flags(shown, flags), flags=flags, paths=catalog.paths)
+    return Listing(form=form, scope=scope, shown=with_flags(shown, flags), paths=catalog.paths)
 
 
 @dataclass

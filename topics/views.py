@@ -11,7 +11,7 @@ from progress import queries as progress
 from progress import review
 from progress.activity import heatmap
 from progress.queries import Tally
-from topics.catalog import question_or_404, snapshot
+from topics.catalog import snapshot, with_flags
 from topics.listing import BadFilter, build_listing, build_path_views
 from topics.models import Difficulty, Question, Section, StudyPath, Topic
 
@@ -39,7 +39,11 @@ def get_topic_or_404(request: HttpRequest, slug: str) -> Topic:
 def get_question_or_404(request: HttpRequest, slug: str) -> Question:
     """A copy of a live question, with its section and topic and the user's flags; archived
     questions are 404."""
-    return question_or_404(request, slug)
+    snap = snapshot(request)
+    question = snap.catalog.question(slug)
+    if question is None:
+        raise Http404("No such question.")
+    return with_flags([question], snap.flags)[0]
 
 
 def get_path_or_404(request: HttpRequest, slug: str) -> StudyPath:
@@ -229,16 +233,17 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
         except BadFilter:
             pass
     scope = snap.catalog.topic_questions(topic.id)
-    data = QueryDict(parts.query) if name == "topic_detail" else QueryDict()
-    try:
-        listing = build_listing(snap, data, scope)
-    except BadFilter:
-        listing = build_listing(snap, QueryDict(), scope)
+    listing = None  # only the topic page shows a filter summary to update
+    if name == "topic_detail":
+        try:
+            listing = build_listing(snap, QueryDict(parts.query), scope)
+        except BadFilter:
+            pass  # that page showed the filter error, not a filtered list
     topic_tally, section_tallies = tally_sections(scope, snap.flags.studied)
     return context | {
         "topic": topic,
         "section": question.section,
         "topic_tally": topic_tally,
         "section_tally": section_tallies[question.section_id],
-        "listing": listing if name == "topic_detail" else None,
+        "listing": listing,
     }

@@ -1,6 +1,5 @@
 from django import template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 
 from progress import controls as progress
 from progress.controls import Controls, safe
@@ -67,15 +66,8 @@ def filter_form(context, listing):
     return safe(html)
 
 
-_URLS: dict[tuple[str, str], str] = {}
-
-
 @register.simple_tag
 def cached_url(name: str) -> str:
-    """{% url name %} for names without arguments, reversed once per script prefix: the site
-    header links to nine of them on every page."""
-    key = (get_script_prefix(), name)
-    url = _URLS.get(key)
-    if url is None:
-        url = _URLS[key] = reverse(name)
-    return url
+    """{% url name %} for names without arguments, reversed once: the site header links to
+    nine of them on every page."""
+    return progress.cached_reverse(name)
