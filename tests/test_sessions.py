@@ -92,3 +92,22 @@ def test_sessions_from_before_the_change_are_kept(alice, db):
     client = CsrfClient()
     client.cookies["sessionid"] = old.session_key
     assert logged_in(client)
+
+
+def test_the_user_read_with_the_session_equals_the_orms(alice, alice_client):
+    from prepsite.sessions import read_session_and_user
+
+    alice.last_login = alice.date_joined
+    alice.save()
+    session, user = read_session_and_user(Session.objects.get().session_key)
+    expected = type(alice).objects.get(pk=alice.pk)
+    for field in type(alice)._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert session.get_decoded()[SESSION_KEY] == str(alice.pk)
+
+
+def test_an_expired_session_is_not_read(alice, alice_client):
+    from django.utils import timezone
+
+    Session.objects.update(expire_date=timezone.now())
+    assert not logged_in(alice_client)
