@@ -71,6 +71,43 @@ class Controls:
             for q in questions
         )
 
+    def topic_sections(self, sections, show_intros: bool) -> str:
+        """A topic page's sections (topics.views.SectionView): each heading with its counter,
+        its intro when `show_intros`, and its rows."""
+        parts = []
+        for entry in sections:
+            section = entry.section
+            parts.append(
+                f'<section class="section" id="section-{escape(section.slug)}">'
+                f'<header class="section-header"><h2>{escape(section.title)}</h2>'
+            )
+            if entry.tally.total:
+                parts.append(progress_bar(entry.tally, section.progress_dom_id))
+            parts.append("</header>")
+            if show_intros and section.intro_html:
+                parts.append(f'<div class="prose">{section.intro_html}</div>')  # stored sanitized HTML
+            if entry.questions:
+                parts.append(f'<ol class="question-list">{self.question_rows(entry.questions)}</ol>')
+            parts.append("</section>")
+        return "".join(parts)
+
+    def topic_groups(self, groups) -> str:
+        """The site-wide list's topics (topics.views.TopicGroup), each with its sections' rows."""
+        parts = []
+        for group in groups:
+            topic = group.topic
+            parts.append(
+                f'<section class="topic-group"><h2><a href="{_url("topic_detail", topic.slug)}">'
+                f"{escape(topic.title)}</a></h2>"
+            )
+            for entry in group.sections:
+                parts.append(
+                    f'<h3 class="section-title">{escape(entry.section.title)}</h3>'
+                    f'<ol class="question-list">{self.question_rows(entry.questions)}</ol>'
+                )
+            parts.append("</section>")
+        return "".join(parts)
+
     def tick_form(self, question, swap: str) -> str:
         """A tick that states the wanted result; `swap` ("row" or "panel") names what HTMX replaces."""
         url = _url("set_studied", question.slug)

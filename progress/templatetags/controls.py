@@ -27,6 +27,17 @@ def question_rows(context, questions):
 
 
 @register.simple_tag(takes_context=True)
+def topic_sections(context, sections, listing):
+    """The sections of a topic page; their intros only when no filter is active."""
+    return safe(_controls(context).topic_sections(sections, show_intros=not listing.active))
+
+
+@register.simple_tag(takes_context=True)
+def topic_groups(context, groups):
+    return safe(_controls(context).topic_groups(groups))
+
+
+@register.simple_tag(takes_context=True)
 def tick_form(context, question, swap="row"):
     return safe(_controls(context).tick_form(question, swap))
 
