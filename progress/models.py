@@ -2,8 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connections, models, transaction
-from django.db.models import F
+from django.db import connections, models, router
 from django.utils import timezone
 
 from topics.models import Question
@@ -16,19 +15,21 @@ class StudiedMarkManager(models.Manager):
         double click or a replay is harmless, and safe under concurrency: the database's unique
         constraint decides, in one statement (INSERT … ON CONFLICT DO NOTHING, which PostgreSQL
         and SQLite both run), so concurrent ticks never fail and never make two rows."""
-        if studied:
-            connection = connections[self.db]
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            created_at = connection.ops.adapt_datetimefield_value(timezone.now())
-            with connection.cursor() as cursor:
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            if studied:
+                created_at = connection.ops.adapt_datetimefield_value(timezone.now())
                 cursor.execute(
                     f"INSERT INTO {table} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
                     "ON CONFLICT (user_id, question_id) DO NOTHING",
                     [user.pk, question.pk, created_at],
                 )
-                return cursor.rowcount == 1
-        deleted, _ = self.filter(user=user, question=question).delete()
-        return bool(deleted)
+            else:
+                # Nothing refers to a mark and no signal listens for its deletion, so a plain
+                # DELETE does what QuerySet.delete() would, without collecting the rows first.
+                cursor.execute(f"DELETE FROM {table} WHERE user_id = %s AND question_id = %s", [user.pk, question.pk])
+            return cursor.rowcount == 1
 
 
 class StudiedMark(models.Model):
@@ -165,12 +166,15 @@ class ActivityDay(models.Model):
 
     @classmethod
     def record(cls, user, *, ticks: int = 0, reviews: int = 0, when=None) -> None:
+        """Add to the user's counts for the day of `when` (now by default), in one statement that
+        creates the day's row or adds to it, so concurrent requests never lose a count."""
         day = timezone.localdate(when) if when else timezone.localdate()
-        increment = {"ticks": F("ticks") + ticks, "reviews": F("reviews") + reviews}
-        if cls.objects.filter(user=user, day=day).update(**increment):
-            return
-        try:
-            with transaction.atomic():
-                cls.objects.create(user=user, day=day, ticks=ticks, reviews=reviews)
-        except IntegrityError:  # created by a concurrent request a moment ago
-            cls.objects.filter(user=user, day=day).update(**increment)
+        connection = connections[router.db_for_write(cls)]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (user_id, day, ticks, reviews) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (user_id, day) DO UPDATE "
+                f"SET ticks = {table}.ticks + excluded.ticks, reviews = {table}.reviews + excluded.reviews",
+                [user.pk, connection.ops.adapt_datefield_value(day), ticks, reviews],
+            )

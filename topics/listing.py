@@ -6,6 +6,7 @@ one query reads, so every page costs the same few queries however many questions
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django import forms
 from django.http import QueryDict
@@ -50,16 +51,22 @@ class FilterChoices:
 class Listing:
     """A scope of questions (a topic, or the whole site) and the filtered view of it.
 
-    `scope` holds the catalog's questions; `shown` holds copies with the user's flags set."""
+    `scope` and `matched` hold the catalog's own questions; `shown` gives copies of the
+    matched ones with the user's flags set, made only when a page lists them."""
 
     form: QuestionFilterForm
     scope: list[Question]
-    shown: list[Question]
+    matched: list[Question]
+    flags: object  # progress.queries.Flags
     paths: list[StudyPath]
 
     @property
     def total(self) -> int:
         return len(self.scope)
+
+    @cached_property
+    def shown(self) -> list[Question]:
+        return with_flags(self.matched, self.flags)
 
     @property
     def filter_choices(self) -> FilterChoices:
@@ -71,7 +78,38 @@ class Listing:
 
     @property
     def shown_tally(self) -> Tally:
-        return Tally(sum(q.is_studied for q in self.shown), len(self.shown))
+        studied = self.flags.studied
+        return Tally(sum(q.id in studied for q in self.matched), len(self.matched))
+
+
+FILTER_FIELDS = ("difficulty", "status", "path")
+_VALIDATED: dict[tuple, QuestionFilterForm | str] = {}
+
+
+def validated_filters(catalog: Catalog, data: QueryDict) -> QuestionFilterForm:
+    """The filter form for `data`, validated; raises BadFilter with a message for the user.
+
+    Validating a form costs more than filtering a list page, and the answer depends only on
+    the three parameters and the study paths, so it is remembered per content version and
+    selection. A validated form is only read afterwards."""
+    key = (catalog.token, *(tuple(data.getlist(name)) for name in FILTER_FIELDS))
+    found = _VALIDATED.get(key)
+    if found is None:
+        form = QuestionFilterForm(data, catalog.paths)
+        if form.is_valid():
+            found = form
+        else:
+            problems = []
+            for name, errors in form.errors.items():
+                value = ", ".join(data.getlist(name))
+                problems.append(f"{name}={value}: {' '.join(errors)}")
+            found = "Unknown filter value. " + " ".join(problems)
+        if len(_VALIDATED) >= 2048:  # bounded: odd addresses are unlimited
+            _VALIDATED.clear()
+        _VALIDATED[key] = found
+    if isinstance(found, str):
+        raise BadFilter(found)
+    return found
 
 
 def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Listing:
@@ -82,19 +120,13 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
     BadFilter with a message for the user.
     """
     catalog, flags = snap.catalog, snap.flags
-    form = QuestionFilterForm(data, catalog.paths)
-    if not form.is_valid():
-        problems = []
-        for name, errors in form.errors.items():
-            value = ", ".join(data.getlist(name))
-            problems.append(f"{name}={value}: {' '.join(errors)}")
-        raise BadFilter("Unknown filter value. " + " ".join(problems))
+    form = validated_filters(catalog, data)
     difficulties = set(form.cleaned_data["difficulty"])
     status = form.cleaned_data["status"]
     path = form.cleaned_data["path"]
     in_path = catalog.path_question_ids(path) if path else None
     studied, starred = flags.studied, flags.starred
-    shown = [
+    matched = [
         q
         for q in scope
         if (not difficulties or q.difficulty in difficulties)
@@ -103,7 +135,7 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
         and (status != "not-studied" or q.id not in studied)
         and (status != "starred" or q.id in starred)
     ]
-    return Listing(form=form, scope=scope, shown=with_flags(shown, flags), paths=catalog.paths)
+    return Listing(form=form, scope=scope, matched=matched, flags=flags, paths=catalog.paths)
 
 
 @dataclass

@@ -1,5 +1,9 @@
+from functools import cache
+
 from django import template
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django_htmx.jinja import htmx_script
 
 from progress import controls as progress
 from progress.controls import Controls, safe
@@ -82,3 +86,18 @@ def cached_url(name: str) -> str:
     """{% url name %} for names without arguments, reversed once: the site header links to
     nine of them on every page."""
     return progress.cached_reverse(name)
+
+
+@register.simple_tag
+@cache
+def cached_static(path: str) -> str:
+    """{% static %}, looked up once per file: the address of a collected file cannot change
+    while a process runs (collectstatic happens before it starts)."""
+    return static(path)
+
+
+@register.simple_tag
+@cache
+def cached_htmx_script() -> str:
+    """django-htmx's {% htmx_script %} (no CSP nonce: the policy allows our own origin), built once."""
+    return htmx_script()
