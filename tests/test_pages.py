@@ -1,9 +1,12 @@
+import re
+
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from progress.models import StudiedMark
-from tests.conftest import make_topic
+from tests.conftest import CsrfClient, make_topic
 from topics.models import Question
 
 
@@ -118,3 +121,21 @@ def test_home_lists_topics_in_their_order(anon_client, db):
     make_topic("alpha", order=2)
     page = anon_client.get("/").content.decode()
     assert page.index("/topics/zeta/") < page.index("/topics/alpha/")
+
+
+def test_the_header_offers_log_in_that_returns_to_the_page(anon_client, topic):
+    html = anon_client.get("/topics/ml-breadth/?difficulty=hard").content.decode()
+    assert 'href="/accounts/login/?next=%2Ftopics%2Fml-breadth%2F%3Fdifficulty%3Dhard">Log in</a>' in html
+    assert "Log out" not in html and ">Review</a>" not in html
+
+
+def test_the_header_names_the_user_escaped_and_logs_out_with_a_token(db):
+    user = User.objects.create_user("<b>eve</b>", "eve@example.org", "correct horse battery staple")
+    client = CsrfClient()
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert '<span class="who">&lt;b&gt;eve&lt;/b&gt;</span>' in html
+    logout = html[html.index('<form method="post" action="/accounts/logout/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', logout[: logout.index("</form>")]).group(1)
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "Log in" in client.get("/").content.decode()
