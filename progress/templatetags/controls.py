@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import get_script_prefix
 from django_htmx.jinja import htmx_script
 
 from progress import controls as progress
@@ -105,35 +106,45 @@ def cached_htmx_script() -> str:
     return htmx_script()
 
 
+@cache
+def _header_frames(script_prefix: str) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """The site header for a member and for a visitor, cut around what differs per request
+    (a member's name and CSRF token; a visitor's return address). `script_prefix` keys the
+    cache: the addresses in it are reversed under that prefix."""
+
+    def url(name: str) -> str:
+        return escape(progress.cached_reverse(name))
+
+    def start(home_label: str) -> str:
+        return (
+            f'<header class="site-header"><a class="brand" href="{url("home")}">Prepsite</a>'
+            f'<nav class="site-nav" aria-label="Main"><a href="{url("home")}">{home_label}</a>'
+            f'<a href="{url("question_list")}">Questions</a><a href="{url("path_list")}">Study paths</a>'
+        )
+
+    member = (
+        start("Dashboard") + f'<a href="{url("review")}">Review</a></nav><div class="account"><span class="who">',
+        f'</span><a href="{url("account_progress")}">Your data</a><a href="{url("password_change")}">Password</a>'
+        f'<form method="post" action="{url("logout")}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="',
+        '"><button type="submit" class="link-button">Log out</button></form></div></header>',
+    )
+    visitor = (
+        start("Topics") + f'</nav><div class="account"><a href="{url("login")}',
+        f'">Log in</a><a class="button" href="{url("signup")}',
+        '">Sign up</a></div></header>',
+    )
+    return member, visitor
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context) -> str:
     """The header on every page: navigation, and the account links of the visitor. Formatted in
     Python like the rows: it is on every page, and as template nodes it cost a fifth of a list page."""
     request, user = context.get("request"), context.get("user")  # both absent on the CSRF failure page
-
-    def url(name: str) -> str:
-        return escape(progress.cached_reverse(name))
-
+    member, visitor = _header_frames(get_script_prefix())
     if user is not None and user.is_authenticated:
-        nav_home, review = "Dashboard", f'<a href="{url("review")}">Review</a>'
-        account = (
-            f'<span class="who">{escape(user.get_username())}</span>'
-            f'<a href="{url("account_progress")}">Your data</a>'
-            f'<a href="{url("password_change")}">Password</a>'
-            f'<form method="post" action="{url("logout")}" class="inline">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
-            '<button type="submit" class="link-button">Log out</button></form>'
-        )
-    else:
-        nav_home, review = "Topics", ""
-        next_query = "?" + escape(urlencode({"next": request.get_full_path()})) if request else ""
-        account = (
-            f'<a href="{url("login")}{next_query}">Log in</a>'
-            f'<a class="button" href="{url("signup")}{next_query}">Sign up</a>'
-        )
-    return safe(
-        f'<header class="site-header"><a class="brand" href="{url("home")}">Prepsite</a>'
-        f'<nav class="site-nav" aria-label="Main"><a href="{url("home")}">{nav_home}</a>'
-        f'<a href="{url("question_list")}">Questions</a><a href="{url("path_list")}">Study paths</a>{review}</nav>'
-        f'<div class="account">{account}</div></header>'
-    )
+        name, token = escape(user.get_username()), escape(str(context.get("csrf_token", "")))
+        return safe(f"{member[0]}{name}{member[1]}{token}{member[2]}")
+    next_query = "?" + escape(urlencode({"next": request.get_full_path()})) if request else ""
+    return safe(f"{visitor[0]}{next_query}{visitor[1]}{next_query}{visitor[2]}")
