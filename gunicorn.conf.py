@@ -8,6 +8,8 @@ bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Worker model chosen by measurement with `make bench` on a 2-core machine: sync workers, one
 # more than the cores. Topic page req/s: 2 sync workers 219, 3 sync 239, 4 sync 206, 6 sync 185,
 # 2 gthread workers x 4 threads 117 (the pages are CPU-bound Python; threads only add contention).
+# Measured again after the pages got faster (topic / tick req/s): 2 workers 497 / 461,
+# 3 workers 474 / 488, 4 workers 431 / 458; every run kept both cores busy.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

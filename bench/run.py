@@ -170,6 +170,14 @@ def worker_rss(master_pid: int) -> list[float]:
     return sorted(peaks)
 
 
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores, from /proc/stat."""
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = fields[3] + fields[4] + fields[7]  # idle, iowait, and time the host gave to others
+    return sum(fields) - idle, sum(fields)
+
+
 def run_wrk(
     base: str, path: str, seconds: int, connections: int, headers: list[str], script: Path, env: dict | None = None
 ) -> dict:
@@ -291,8 +299,13 @@ def main() -> None:
 
         def measure(name: str, path: str, headers: list[str], script: Path) -> dict:
             run_wrk(base, path, args.warmup, args.connections, headers, script, wrk_env)
+            busy_before, total_before = cpu_times()
             figures = run_wrk(base, path, args.seconds, args.connections, headers, script, wrk_env)
-            print(f"  {name:<18} {figures['rps']:>8.1f} req/s", flush=True)
+            busy_after, total_after = cpu_times()
+            # How much of the machine the run kept busy: near the core count means the endpoint
+            # is bound by CPU; well below it, by waiting (connections, the database).
+            figures["cores_busy"] = round(os.cpu_count() * (busy_after - busy_before) / (total_after - total_before), 2)
+            print(f"  {name:<18} {figures['rps']:>8.1f} req/s  {figures['cores_busy']:.2f} cores busy", flush=True)
             return figures
 
         settle_database()
@@ -333,7 +346,10 @@ def main() -> None:
         ("GET /topics/ml-breadth/, marks back", "topic_again"),
     ]
     print()
-    print(f"{'endpoint':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8} {'ratio':>6}")
+    print(
+        f"{'endpoint':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8} {'cores':>6} "
+        f"{'ratio':>6}"
+    )
     for label, key in rows:
         figures = results[key]
         ratio = figures["rps"] / (
@@ -343,7 +359,8 @@ def main() -> None:
         query_count = queries.get("topic" if key.startswith("topic") else key, "")
         print(
             f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
-            f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {ratio:>6.2f}"
+            f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {figures['cores_busy']:>6.2f} "
+            f"{ratio:>6.2f}"
         )
     topic_vs_empty = (results["topic"]["rps"] + results["topic_again"]["rps"]) / 2 / results["topic_empty"]["rps"]
     print()
