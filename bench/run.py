@@ -5,7 +5,7 @@ unset), the content, 10,000 users and 1,000,000 studied marks, a benchmark user 
 third of ML Breadth ticked; gunicorn with the production settings and the same gunicorn.conf.py
 as the container; wrk at a fixed concurrency after a warm-up, for /healthz, the ML Breadth topic
 page (logged in), /questions/ filtered by a path and a difficulty, and the HTMX tick. Then the
-topic page again with an empty progress table. Figures are printed as a table with ratios to
+topic page with an empty progress table and with the marks back, alternating. Figures are printed as a table with ratios to
 /healthz and written to bench-results/bench.json. Nothing here asserts: it measures.
 """
 
@@ -141,13 +141,20 @@ def queries_per_request(paths: dict[str, tuple[str, str, dict]]) -> dict[str, in
     return counts
 
 
-def settle_database() -> None:
-    """Vacuum and analyze the marks after a bulk write, so that PostgreSQL's background work
-    on them does not run during the next measurement."""
-    from django.db import connection
+def settle_database(own_server: bool) -> None:
+    """Vacuum and analyze the marks after a bulk write and flush what it wrote (a checkpoint), so
+    that PostgreSQL's background work on them does not run during the next measurement."""
+    from django.db import DatabaseError, connection
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) progress_studiedmark")
+        try:
+            cursor.execute("CHECKPOINT")
+            return
+        except DatabaseError:  # the role may not checkpoint; the server's owner can, when it is ours
+            pass
+    if own_server:
+        sh("su", "postgres", "-c", "psql -q -c CHECKPOINT")
 
 
 def restart_postgres() -> None:
@@ -199,6 +206,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--worker-class", help="gunicorn worker class (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="threads per worker (gthread)")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating empty-table / full-table topic runs")
     parser.add_argument("--skip-data", action="store_true", help="reuse the data of the previous run")
     parser.add_argument(
         "--faults", action="store_true", help="restart PostgreSQL under load instead of measuring throughput"
@@ -208,6 +216,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (apt-get install wrk).")
 
+    own_server = not os.environ.get("DATABASE_URL")  # the machine's PostgreSQL, started here
     db_url = os.environ.get("DATABASE_URL") or (
         f"postgres://prepsite:prepsite@127.0.0.1:5432/{BENCH_DB}" if args.skip_data else database_url()
     )
@@ -224,8 +233,12 @@ def main() -> None:
         data = generate_scale_data()
         print(f"  done in {data['seconds']} s: {data['marks']:,} marks", flush=True)
 
+    from django.contrib.auth.models import User
+
     from topics.models import Question
 
+    if not args.faults and not User.objects.filter(username="bench").exists():
+        sys.exit("The benchmark database has no scale data: run without --skip-data first.")
     slugs = list(Question.objects.live().filter(section__topic__slug="ml-breadth").values_list("slug", flat=True)[:20])
     filtered = "/questions/?path=ml-engineer&difficulty=hard"
     endpoints = {
@@ -308,7 +321,7 @@ def main() -> None:
             print(f"  {name:<18} {figures['rps']:>8.1f} req/s  {figures['cores_busy']:.2f} cores busy", flush=True)
             return figures
 
-        settle_database()
+        settle_database(own_server)
         print(f"Load: wrk, {args.connections} connections, {args.warmup} s warm-up + {args.seconds} s per endpoint")
         results["healthz"] = measure("healthz", "/healthz", [], get_script)
         results["topic"] = measure("topic", "/topics/ml-breadth/", logged_in, get_script)
@@ -321,16 +334,23 @@ def main() -> None:
             cursor.execute("SELECT count(*) FROM progress_studiedmark")
             marks_before = cursor.fetchone()[0]
             cursor.execute("CREATE TEMP TABLE saved_marks AS SELECT * FROM progress_studiedmark")
-            cursor.execute("TRUNCATE progress_studiedmark")
         results["healthz_again"] = measure("healthz (again)", "/healthz", [], get_script)
-        results["topic_empty"] = measure("topic, no marks", "/topics/ml-breadth/", logged_in, get_script)
+        # The machine's speed drifts during a run, so empty-table and full-table runs alternate
+        # and their means are compared.
+        for round_ in range(1, args.rounds + 1):
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE progress_studiedmark")
+            results[f"topic_empty_{round_}"] = measure(
+                f"topic, no marks {round_}", "/topics/ml-breadth/", logged_in, get_script
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO progress_studiedmark SELECT * FROM saved_marks")
+            settle_database(own_server)
+            results[f"topic_full_{round_}"] = measure(
+                f"topic, marks back {round_}", "/topics/ml-breadth/", logged_in, get_script
+            )
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO progress_studiedmark SELECT * FROM saved_marks")
             cursor.execute("DROP TABLE saved_marks")
-        settle_database()
-        # The same page with the marks back: the machine's speed drifts during a run, so the
-        # empty-table figure is compared with the mean of the full-table runs before and after it.
-        results["topic_again"] = measure("topic (again)", "/topics/ml-breadth/", logged_in, get_script)
         rss = worker_rss(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -342,9 +362,10 @@ def main() -> None:
         ("GET /topics/ml-breadth/", "topic"),
         (f"GET {filtered}", "filtered"),
         ("POST tick (HTMX)", "tick"),
-        ("GET /topics/ml-breadth/, no marks", "topic_empty"),
-        ("GET /topics/ml-breadth/, marks back", "topic_again"),
     ]
+    for round_ in range(1, args.rounds + 1):
+        rows.append((f"GET /topics/ml-breadth/, no marks ({round_})", f"topic_empty_{round_}"))
+        rows.append((f"GET /topics/ml-breadth/, marks back ({round_})", f"topic_full_{round_}"))
     print()
     print(
         f"{'endpoint':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8} {'cores':>6} "
@@ -352,9 +373,7 @@ def main() -> None:
     )
     for label, key in rows:
         figures = results[key]
-        ratio = figures["rps"] / (
-            results["healthz_again"]["rps"] if key in ("topic_empty", "topic_again") else baseline
-        )
+        ratio = figures["rps"] / (results["healthz_again"]["rps"] if key.startswith("topic_") else baseline)
         figures["ratio_to_healthz"] = round(ratio, 3)
         query_count = queries.get("topic" if key.startswith("topic") else key, "")
         print(
@@ -362,11 +381,14 @@ def main() -> None:
             f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {figures['cores_busy']:>6.2f} "
             f"{ratio:>6.2f}"
         )
-    topic_vs_empty = (results["topic"]["rps"] + results["topic_again"]["rps"]) / 2 / results["topic_empty"]["rps"]
+    full = [results["topic"]] + [results[f"topic_full_{r}"] for r in range(1, args.rounds + 1)]
+    empty = [results[f"topic_empty_{r}"] for r in range(1, args.rounds + 1)]
+    topic_vs_empty = (sum(f["rps"] for f in full) / len(full)) / (sum(f["rps"] for f in empty) / len(empty))
     print()
     print(f"Marks in the table during the run: {marks_before:,}")
     print(
-        f"Topic page with {marks_before:,} marks (mean of the runs before and after) vs an empty table: "
+        f"Topic page with {marks_before:,} marks (mean of {len(full)} runs) vs an empty table (mean of {len(empty)}, "
+        "alternating): "
         f"{topic_vs_empty:.3f} of the empty-table throughput"
     )
     print(f"Peak RSS per gunicorn worker (MB): {', '.join(f'{value:.1f}' for value in rss)}")
