@@ -54,7 +54,7 @@ def read_session_and_user(session_key: str):
     connection = connections[alias]
     sql, session_fields, user_fields, converters = _session_query(alias, connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [session_key, timezone.now()])
+        cursor.execute(sql, [session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
         row = cursor.fetchone()
     if row is None:
         return None

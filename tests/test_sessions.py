@@ -111,3 +111,12 @@ def test_an_expired_session_is_not_read(alice, alice_client):
 
     Session.objects.update(expire_date=timezone.now())
     assert not logged_in(alice_client)
+
+
+def test_a_session_that_expires_soon_is_still_read(alice, alice_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Session.objects.update(expire_date=timezone.now() + timedelta(seconds=30))
+    assert logged_in(alice_client)
