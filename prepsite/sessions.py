@@ -11,6 +11,7 @@ times as much as running it). Values go through the same converters the ORM appl
 """
 
 import functools
+from dataclasses import dataclass
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DBStore
@@ -18,23 +19,34 @@ from django.db import connections, router
 from django.utils import timezone
 
 
+@dataclass(frozen=True)
+class _SessionQuery:
+    sql: str
+    session_attnames: list[str]
+    user_attnames: list[str]
+    user_pk_position: int  # in the row
+    converters: list[tuple]  # (position in the row, column, converter functions)
+
+
 @functools.cache
-def _session_query(alias: str, vendor: str):
-    """(sql, session field names, user field names, converters) for reading a live session and
-    the user it names. `vendor` is in the key because the SQL and converters depend on it."""
+def _session_query(alias: str, vendor: str) -> _SessionQuery:
+    """The query that reads a live session and the user it names, for one database. `vendor` is
+    in the key because the SQL and the converters depend on it."""
     from prepsite.models import Session
 
     connection = connections[alias]
     quote = connection.ops.quote_name
     User = get_user_model()
-    session_fields = [field for field in Session._meta.concrete_fields if field.attname != "user_id"]
+    user_column = Session._meta.get_field("user").column
+    session_fields = [field for field in Session._meta.concrete_fields if field.column != user_column]
     user_fields = list(User._meta.concrete_fields)
     columns = [f"s.{quote(field.column)}" for field in session_fields]
     columns += [f"u.{quote(field.column)}" for field in user_fields]
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(Session._meta.db_table)} s "
-        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
-        f"WHERE s.{quote(Session._meta.pk.column)} = %s AND s.{quote('expire_date')} > %s"
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote(user_column)} "
+        f"WHERE s.{quote(Session._meta.pk.column)} = %s "
+        f"AND s.{quote(Session._meta.get_field('expire_date').column)} > %s"
     )
     converters = []
     for position, field in enumerate(session_fields + user_fields):
@@ -42,7 +54,13 @@ def _session_query(alias: str, vendor: str):
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((position, column, found))
-    return sql, session_fields, user_fields, converters
+    return _SessionQuery(
+        sql=sql,
+        session_attnames=[field.attname for field in session_fields],
+        user_attnames=[field.attname for field in user_fields],
+        user_pk_position=len(session_fields) + user_fields.index(User._meta.pk),
+        converters=converters,
+    )
 
 
 def read_session_and_user(session_key: str):
@@ -52,21 +70,21 @@ def read_session_and_user(session_key: str):
 
     alias = router.db_for_read(Session)
     connection = connections[alias]
-    sql, session_fields, user_fields, converters = _session_query(alias, connection.vendor)
+    query = _session_query(alias, connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
+        cursor.execute(query.sql, [session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
         row = cursor.fetchone()
     if row is None:
         return None
     row = list(row)
-    for position, column, found in converters:
+    for position, column, found in query.converters:
         for converter in found:
             row[position] = converter(row[position], column, connection)
-    split = len(session_fields)
-    session = Session.from_db(alias, [field.attname for field in session_fields], row[:split])
+    split = len(query.session_attnames)
+    session = Session.from_db(alias, query.session_attnames, row[:split])
     user = None
-    if row[split + user_fields.index(get_user_model()._meta.pk)] is not None:
-        user = get_user_model().from_db(alias, [field.attname for field in user_fields], row[split:])
+    if row[query.user_pk_position] is not None:
+        user = get_user_model().from_db(alias, query.user_attnames, row[split:])
     session.user_id = user.pk if user else None
     return session, user
 
