@@ -86,8 +86,7 @@ def filter_form(context, listing):
 
 @register.simple_tag
 def cached_url(name: str) -> str:
-    """{% url name %} for names without arguments, reversed once: the site header links to
-    nine of them on every page."""
+    """{% url name %} for names without arguments, reversed once."""
     return progress.cached_reverse(name)
 
 
