@@ -18,6 +18,7 @@ from topics.catalog import Catalog, Snapshot, with_flags
 from topics.models import Difficulty, PathStep, Question, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
+FILTER_FIELDS = ("difficulty", "status", "path")
 
 
 class BadFilter(Exception):
@@ -74,15 +75,14 @@ class Listing:
 
     @property
     def active(self) -> bool:
-        return any(self.form.cleaned_data.get(name) for name in ("difficulty", "status", "path"))
+        return any(self.form.cleaned_data.get(name) for name in FILTER_FIELDS)
 
-    @property
+    @cached_property
     def shown_tally(self) -> Tally:
         studied = self.flags.studied
         return Tally(sum(q.id in studied for q in self.matched), len(self.matched))
 
 
-FILTER_FIELDS = ("difficulty", "status", "path")
 _VALIDATED: dict[tuple, QuestionFilterForm | str] = {}
 
 
