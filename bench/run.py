@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -185,6 +186,37 @@ def cpu_times() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
+def process_cpu(app_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app server (gunicorn's master and its workers) and by
+    PostgreSQL's processes, each counting the children it has already reaped, so that a worker
+    recycled during a run is not lost."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"app": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        command = text[text.index("(") + 1 : text.rindex(")")]
+        # Fields after the command: state ppid ... utime stime cutime cstime (14th-17th of stat).
+        fields = text[text.rindex(")") + 2 :].split()
+        ppid, own, reaped = int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        if pid == app_pid:
+            used["app"] += (own + reaped) / ticks
+        elif ppid == app_pid:
+            used["app"] += own / ticks
+        elif command == "postgres":
+            used["postgres"] += (own + reaped) / ticks
+    return used
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's reaped children (wrk runs as one)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_wrk(
     base: str, path: str, seconds: int, connections: int, headers: list[str], script: Path, env: dict | None = None
 ) -> dict:
@@ -313,8 +345,17 @@ def main() -> None:
         def measure(name: str, path: str, headers: list[str], script: Path) -> dict:
             run_wrk(base, path, args.warmup, args.connections, headers, script, wrk_env)
             busy_before, total_before = cpu_times()
+            processes_before, wrk_before = process_cpu(server.pid), children_cpu()
             figures = run_wrk(base, path, args.seconds, args.connections, headers, script, wrk_env)
             busy_after, total_after = cpu_times()
+            processes_after, wrk_after = process_cpu(server.pid), children_cpu()
+            # Where the machine's CPU went, in milliseconds per request: the app server,
+            # PostgreSQL, the load generator, and the rest (mostly the kernel's network work).
+            per_request = 1000 / max(figures["requests"], 1)
+            spent = {name: max(processes_after[name] - processes_before[name], 0.0) for name in processes_after}
+            spent["wrk"] = wrk_after - wrk_before
+            spent["other"] = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK") - sum(spent.values())
+            figures["cpu_ms_per_request"] = {name: round(value * per_request, 3) for name, value in spent.items()}
             # How much of the machine the run kept busy: near the core count means the endpoint
             # is bound by CPU; well below it, by waiting (connections, the database).
             figures["cores_busy"] = round(os.cpu_count() * (busy_after - busy_before) / (total_after - total_before), 2)
@@ -380,6 +421,15 @@ def main() -> None:
             f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
             f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {figures['cores_busy']:>6.2f} "
             f"{ratio:>6.2f}"
+        )
+    print()
+    print("Machine CPU per request, ms (app server, PostgreSQL, wrk, the rest: mostly the kernel's network work)")
+    print(f"{'endpoint':<52} {'app':>7} {'postgres':>9} {'wrk':>7} {'rest':>7} {'total':>7}")
+    for label, key in rows[:4]:
+        spent = results[key]["cpu_ms_per_request"]
+        print(
+            f"{label:<52} {spent['app']:>7.3f} {spent['postgres']:>9.3f} {spent['wrk']:>7.3f} {spent['other']:>7.3f} "
+            f"{sum(spent.values()):>7.3f}"
         )
     full = [results["topic"]] + [results[f"topic_full_{r}"] for r in range(1, args.rounds + 1)]
     empty = [results[f"topic_empty_{r}"] for r in range(1, args.rounds + 1)]
