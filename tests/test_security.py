@@ -105,3 +105,12 @@ def test_a_missing_csrf_token_gets_a_clear_403(alice_client, topic):
 def test_healthz_is_not_redirected_to_https(url, settings, anon_client):
     settings.SECURE_SSL_REDIRECT = True
     assert anon_client.get(url).status_code == 200
+
+
+def test_healthz_answers_probes_by_address_but_other_pages_still_check_the_host(settings, anon_client):
+    """Container engines and load balancers probe by IP, not by the site's name."""
+    settings.ALLOWED_HOSTS = ["prepsite.example"]
+    assert anon_client.get("/healthz", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert anon_client.get("/healthz", HTTP_HOST="prepsite.example").status_code == 200
+    assert anon_client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+    assert anon_client.get("/healthz/", HTTP_HOST="10.0.0.7:8000").status_code == 400
