@@ -1,5 +1,7 @@
 """Payloads that must never survive rendering: used for answers (and anything else users read)."""
 
+from html.parser import HTMLParser
+
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -39,6 +41,12 @@ XSS_PAYLOADS = [
     "<!--><script>alert(1)</script>-->",
     '<a href="https://example.com" onmouseover="alert(1)" target="_blank">x</a>',
     '<table><tr><td onmouseover="alert(1)">x</td></tr></table>',
+    # A formula inside an attribute value must not be restored there, nor end the attribute.
+    '<div class="<math><mtext>&quot; hx-post=&quot;/account/progress/reset/&quot; hx-trigger=&quot;load&quot; '
+    'x=&quot;</mtext></math>">x</div>',
+    '<img src="x" alt="<math><mi>&quot; onerror=&quot;alert(1)</mi></math>">',
+    '<a href="https://example.com" title="<math><mtext>&quot;onmouseover=&quot;alert(1)</mtext></math>">x</a>',
+    "<a title='<math><mtext>&#39; onmouseover=&#39;alert(1)</mtext></math>'>x</a>",
 ]
 
 # What must not appear in the sanitized HTML, whatever the payload.
@@ -64,3 +72,25 @@ FORBIDDEN = [
     "xlink:",
     'href="x',
 ]
+
+
+class _Markup(HTMLParser):
+    """The tags and attributes of some HTML as a browser's tokenizer reads them, without the
+    text: where an attack would have to live."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(f"<{tag}" + "".join(f' {name}="{value or ""}"' for name, value in attrs) + ">")
+
+    handle_startendtag = handle_starttag
+
+
+def markup_of(html: str) -> str:
+    """The tags and attributes of some HTML, as a browser reads them, without the text."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return " ".join(parser.tags)

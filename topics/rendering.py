@@ -182,8 +182,9 @@ def _clean_mathml(fragment: str) -> str:
 
     def clean(element: ElementTree.Element) -> str:
         tag = element.tag.rsplit("}", 1)[-1].lower()
-        text = html.escape(element.text or "", quote=False)
-        inner = text + "".join(clean(child) + html.escape(child.tail or "", quote=False) for child in element)
+        # Quotes escaped too: a formula must not be able to end an attribute, wherever it lands.
+        text = html.escape(element.text or "")
+        inner = text + "".join(clean(child) + html.escape(child.tail or "") for child in element)
         if tag not in MATHML_TAGS:
             return inner
         attrs = "".join(
@@ -207,10 +208,17 @@ def sanitize_html(untrusted: str) -> str:
         formulas.append(_clean_mathml(match.group(0)))
         return f"mathml{nonce}n{len(formulas) - 1}z"
 
+    def restore(match: re.Match) -> str:
+        if match.group("tag"):  # a <math> that sat inside an attribute value stays out
+            return re.sub(rf"mathml{nonce}n\d+z", "", match.group("tag"))
+        return formulas[int(match.group("formula"))]
+
     cleaned = _cleaner.clean(_MATH_ELEMENT.sub(hold, untrusted))
     cleaned = _LINK_START.sub('<a rel="nofollow noopener"', cleaned)
-    # One pass with a terminated token: replacing "…n1" before "…n10" would corrupt the latter.
-    return re.sub(rf"mathml{nonce}n(\d+)z", lambda match: formulas[int(match.group(1))], cleaned)
+    # Formulas go back only where they are text. bleach writes every attribute value in double
+    # quotes with any quote inside escaped, so a tag is "<", then quoted values or anything but
+    # ">", then ">". One pass with a terminated token: "…n1" must not eat the start of "…n10".
+    return re.sub(rf'(?P<tag><[^>"]*(?:"[^"]*"[^>"]*)*>)|mathml{nonce}n(?P<formula>\d+)z', restore, cleaned)
 
 
 def render_markdown(text: str) -> str:
