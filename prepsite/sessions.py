@@ -98,6 +98,11 @@ class SessionStore(DBStore):
 
         return Session
 
+    def _validate_session_key(self, key):
+        """Keys are made of lowercase letters and digits; a cookie with anything else (a NUL
+        byte, which PostgreSQL refuses in a query) names no session and is not looked up."""
+        return super()._validate_session_key(key) and key.isascii() and key.isalnum()
+
     def _get_session_from_db(self):
         found = read_session_and_user(self.session_key) if self.session_key else None
         if found is None:

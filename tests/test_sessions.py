@@ -120,3 +120,13 @@ def test_a_session_that_expires_soon_is_still_read(alice, alice_client):
 
     Session.objects.update(expire_date=timezone.now() + timedelta(seconds=30))
     assert logged_in(alice_client)
+
+
+def test_a_malformed_session_cookie_is_anonymous_not_an_error(anon_client, db):
+    """A NUL byte in the cookie (which PostgreSQL refuses in a query) or other odd characters."""
+    for key in ["abcdefgh\x00ijklmnop", "ABCDEFGH-ijklmnop", "é" * 32, "short"]:
+        anon_client.cookies["sessionid"] = key
+        with CaptureQueriesContext(connection) as context:
+            response = anon_client.get("/")
+        assert response.status_code == 200
+        assert not [q for q in context.captured_queries if "prepsite_session" in q["sql"]]
