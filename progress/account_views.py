@@ -16,6 +16,7 @@ from progress.forms import DeleteAccountForm, ImportForm, ResetForm
 from progress.models import StudiedMark
 from progress.portability import (
     KINDS,
+    MAX_IMPORT_BYTES,
     ImportRefused,
     apply_import,
     export_progress,
@@ -81,7 +82,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, status=400, import_form=form)
-    raw = form.cleaned_data["file"].read()
+    raw = form.cleaned_data["file"].read(MAX_IMPORT_BYTES + 1)  # read_export refuses what is longer
     try:
         data = read_export(raw)
         plan = plan_import(request.user, data)

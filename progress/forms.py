@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from progress.portability import MAX_IMPORT_BYTES
+
 
 class FollowForm(forms.Form):
     follow = forms.TypedChoiceField(choices=[("1", "Follow"), ("0", "Unfollow")], coerce=lambda value: value == "1")
@@ -42,6 +44,15 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Export file (JSON)", help_text="A file downloaded from this page, on this site or another."
     )
+
+    def clean_file(self):
+        """Refuse a file too large to be an export before reading it into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Nothing was changed."
+            )
+        return upload
 
 
 class ResetForm(forms.Form):

@@ -6,8 +6,9 @@ never replaces newer data, and importing the same file twice changes nothing.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,8 @@ FORMAT = "prepsite-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 KINDS = ["marks", "stars", "notes", "review_cards", "review_log"]
+MAX_KEY_LENGTH = Question._meta.get_field("slug").max_length
+MAX_STEP = 32767  # the largest value every supported database stores in the column
 
 
 class ImportRefused(Exception):
@@ -99,10 +102,24 @@ def _timestamp(item: dict, key: str, kind: str, index: int, required: bool = Tru
     value = item.get(key)
     if value is None and not required:
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None or timezone.is_naive(parsed):
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        # In UTC, as it is stored: a time at the edge of the calendar may not fit once its offset is applied.
+        parsed = parsed.astimezone(UTC) if parsed is not None and timezone.is_aware(parsed) else None
+    except (ValueError, OverflowError):  # well formed but impossible: 30 February, 25:00, +99:00
+        parsed = None
+    if parsed is None:
         raise ImportRefused(f"{kind}[{index}].{key} must be a date and time with a time zone, not {value!r}")
     return parsed
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value) -> bool:
+    """Text a database can store: PostgreSQL refuses the NUL character."""
+    return isinstance(value, str) and "\x00" not in value
 
 
 def _items(data: dict, kind: str) -> list[dict]:
@@ -110,7 +127,8 @@ def _items(data: dict, kind: str) -> list[dict]:
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ImportRefused(f"'{kind}' must be a list of objects")
     for index, item in enumerate(items):
-        if not isinstance(item.get("question"), str):
+        key = item.get("question")
+        if not _is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
             raise ImportRefused(f"{kind}[{index}] has no question key")
     return items
 
@@ -120,7 +138,7 @@ def read_export(raw: bytes) -> dict:
         raise ImportRefused(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise ImportRefused("The file is not JSON. Choose a file downloaded from this page.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused("This is not a Prepsite progress export.")
@@ -129,12 +147,33 @@ def read_export(raw: bytes) -> dict:
     return data
 
 
+def _valid_memory(state, stability, difficulty) -> bool:
+    """What the scheduler can rate again: a known state (1 learning, 2 review, 3 relearning);
+    stability a positive number of days and difficulty from 1 to 10, both finite, and both
+    present once a card has left learning."""
+    if not _is_int(state) or state not in (1, 2, 3):
+        return False
+    for value in (stability, difficulty):
+        if value is None:
+            if state != 1:
+                return False
+        elif not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            return False
+    return (stability is None or stability > 0) and (difficulty is None or 1 <= difficulty <= 10)
+
+
 def plan_import(user, data: dict) -> ImportPlan:
     """Compare an export with the user's data. Raises ImportRefused on a malformed file."""
     plan = ImportPlan()
     items = {kind: _items(data, kind) for kind in KINDS}
     slugs = {item["question"] for kind_items in items.values() for item in kind_items}
-    questions = {q.slug: q for q in Question.objects.filter(slug__in=slugs)}
+    # In batches: a query may carry only so many parameters (65,535 on PostgreSQL).
+    ordered = sorted(slugs)
+    questions = {
+        q.slug: q
+        for start in range(0, len(ordered), 1000)
+        for q in Question.objects.filter(slug__in=ordered[start : start + 1000])
+    }
 
     def known(kind: str, item: dict) -> Question | None:
         question = questions.get(item["question"])
@@ -164,7 +203,7 @@ def plan_import(user, data: dict) -> ImportPlan:
     for index, item in enumerate(items["notes"]):
         at = _timestamp(item, "updated_at", "notes", index)
         body = item.get("body")
-        if not isinstance(body, str) or len(body) > 20000:
+        if not _is_text(body) or len(body) > 20000:
             raise ImportRefused(f"notes[{index}].body must be text of at most 20,000 characters")
         if (question := known("notes", item)) is None:
             continue
@@ -186,11 +225,11 @@ def plan_import(user, data: dict) -> ImportPlan:
         created = _timestamp(item, "created_at", "review_cards", index, required=False) or last or due
         state = item.get("state")
         numbers = [item.get("stability"), item.get("difficulty")]
-        if state not in (1, 2, 3) or not all(n is None or isinstance(n, (int, float)) for n in numbers):
+        if not _valid_memory(state, *numbers):
             raise ImportRefused(f"review_cards[{index}] has an invalid state, stability or difficulty")
         step = item.get("step")
-        if step is not None and (not isinstance(step, int) or step < 0):
-            raise ImportRefused(f"review_cards[{index}].step must be a whole number")
+        if step is not None and (not _is_int(step) or not 0 <= step <= MAX_STEP):
+            raise ImportRefused(f"review_cards[{index}].step must be a whole number from 0 to {MAX_STEP}")
         if (question := known("review_cards", item)) is None:
             continue
         current = cards.get(question.id)
@@ -218,7 +257,7 @@ def plan_import(user, data: dict) -> ImportPlan:
         at = _timestamp(item, "reviewed_at", "review_log", index)
         due_after = _timestamp(item, "due_after", "review_log", index)
         rating = item.get("rating")
-        if rating not in (1, 2, 3, 4):
+        if not _is_int(rating) or rating not in (1, 2, 3, 4):
             raise ImportRefused(f"review_log[{index}].rating must be 1, 2, 3 or 4")
         if (question := known("review_log", item)) is None:
             continue

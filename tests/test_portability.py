@@ -148,6 +148,49 @@ BAD_FILES = [
 ]
 
 
+def export_with(**kinds) -> bytes:
+    return json.dumps({"format": "prepsite-progress", "version": 1, **kinds}).encode()
+
+
+def mark_at(when: str) -> bytes:
+    return export_with(marks=[{"question": "ml-breadth-q1-1", "studied_at": when}])
+
+
+def card(**fields) -> bytes:
+    item = {"question": "ml-breadth-q1-1", "state": 2, "step": None, "stability": 3.5, "difficulty": 5.0}
+    item |= {"due": "2026-01-05T00:00:00+00:00", "last_review": "2026-01-01T00:00:00+00:00"}
+    return export_with(review_cards=[item | fields])
+
+
+BAD_FILES += [
+    (b"[" * 100_000, "not JSON"),  # nested too deeply for the parser
+    (mark_at("2024-02-30T00:00:00+00:00"), "marks[0].studied_at"),
+    (mark_at("2024-01-01T25:00:00+00:00"), "marks[0].studied_at"),
+    (mark_at("2024-01-01T00:00:00+99:00"), "marks[0].studied_at"),
+    (mark_at("9999-12-31T23:59:59-23:59"), "marks[0].studied_at"),  # past the calendar in UTC
+    (mark_at("0001-01-01T00:00:00+23:59"), "marks[0].studied_at"),
+    (
+        export_with(marks=[{"question": "ml-breadth\u0000q1-1", "studied_at": "2026-01-01T00:00:00+00:00"}]),
+        "marks[0] has no question key",
+    ),
+    (
+        export_with(notes=[{"question": "ml-breadth-q1-1", "body": "a\u0000b", "updated_at": "2026-01-01T00:00:00Z"}]),
+        "notes[0].body",
+    ),
+    (card(step=2**70), "step must be a whole number"),
+    (card(step=40_000), "step must be a whole number"),
+    (card(step=True), "step must be a whole number"),
+    (card(stability=None), "invalid state, stability or difficulty"),
+    (card(stability=float("nan")), "invalid state, stability or difficulty"),
+    (card(stability=float("inf")), "invalid state, stability or difficulty"),
+    (card(stability=-1.0), "invalid state, stability or difficulty"),
+    (card(difficulty=11.0), "invalid state, stability or difficulty"),
+    (card(difficulty="5"), "invalid state, stability or difficulty"),
+    (card(state=True), "invalid state, stability or difficulty"),
+    (b" " * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+]
+
+
 @pytest.mark.parametrize("raw, message", BAD_FILES)
 def test_bad_files_are_refused_and_change_nothing(alice_client, history, raw, message):
     before = snapshot(history)
@@ -215,3 +258,23 @@ def test_deleting_the_account_deletes_everything_after_confirmation(alice_client
     assert not User.objects.filter(username="alice").exists()
     for model in (StudiedMark, Star, Note, ReviewCard, ReviewLog, FollowedPath):
         assert not model.objects.exists()
+
+
+def test_an_imported_review_card_can_be_rated_again(alice_client, alice, topic):
+    response = upload(alice_client, card())
+    assert response.status_code == 200
+    digest = response.context["digest"]
+    assert alice_client.post_form("/account/progress/import/apply/", {"digest": digest}).status_code == 302
+    assert ReviewCard.objects.get(user=alice).stability == 3.5
+    review.rate(alice, q("ml-breadth-q1-1"), 3)
+    assert ReviewLog.objects.filter(user=alice).count() == 1
+
+
+def test_a_file_naming_more_questions_than_one_query_can_hold_is_previewed(alice_client, alice, topic):
+    """PostgreSQL takes at most 65,535 parameters in a query."""
+    marks = [{"question": f"gone-{n}", "studied_at": "2026-01-01T00:00:00+00:00"} for n in range(70_000)]
+    marks.append({"question": "ml-breadth-q1-1", "studied_at": "2026-01-01T00:00:00+00:00"})
+    response = upload(alice_client, export_with(marks=marks))
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert (plan.counts["marks"].added, plan.counts["marks"].unknown) == (1, 70_000)
