@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from progress.portability import MAX_IMPORT_BYTES
+from topics.rendering import RenderTooSlow, render_markdown, time_limit
 
 
 class FollowForm(forms.Form):
@@ -24,6 +26,18 @@ class NoteForm(forms.Form):
         label="Your note",
         help_text="Private to you. Markdown, with $math$ and code. Save an empty note to delete it.",
     )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            with time_limit(settings.NOTE_RENDER_SECONDS):
+                render_markdown(body.strip())
+        except RenderTooSlow:
+            raise forms.ValidationError(
+                "This note takes too long to format. Split very long paragraphs, or remove runs of "
+                "brackets or other markup characters."
+            ) from None
+        return body
 
 
 class RatingForm(forms.Form):

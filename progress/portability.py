@@ -10,12 +10,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from progress.models import Note, ReviewCard, ReviewLog, Star, StudiedMark
 from topics.models import Question
+from topics.rendering import RenderTooSlow, render_markdown, time_limit
 
 FORMAT = "prepsite-progress"
 VERSION = 1
@@ -267,6 +269,16 @@ def plan_import(user, data: dict) -> ImportPlan:
         logged.add((question.id, at))
         plan.counts["review_log"].added += 1
         plan.writes.append(("log", question, (rating, at, due_after)))
+
+    try:
+        with time_limit(settings.IMPORT_RENDER_SECONDS):
+            for kind, _, value in plan.writes:
+                if kind == "note":
+                    render_markdown(value[0])
+    except RenderTooSlow:
+        raise ImportRefused(
+            f"The notes in this file take too long to format (over {settings.IMPORT_RENDER_SECONDS:g} s together)."
+        ) from None
     return plan
 
 

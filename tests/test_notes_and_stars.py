@@ -121,3 +121,13 @@ def test_the_migration_renders_stored_notes_again(alice, question):
     note = Note.objects.get(user=alice)
     assert "hx-" not in markup_of(note.html)
     assert note.body == body
+
+
+def test_a_note_too_slow_to_format_is_refused_and_the_old_one_kept(alice_client, alice, question, settings):
+    """Python-Markdown takes time quadratic in a paragraph's length on runs of "["."""
+    settings.NOTE_RENDER_SECONDS = 0.2
+    save_note(alice_client, question, "Keep me")
+    response = save_note(alice_client, question, "[" * 20000)
+    assert response.status_code == 400
+    assert "takes too long to format" in response.content.decode()
+    assert Note.objects.get(user=alice).body == "Keep me"

@@ -278,3 +278,13 @@ def test_a_file_naming_more_questions_than_one_query_can_hold_is_previewed(alice
     assert response.status_code == 200
     plan = response.context["plan"]
     assert (plan.counts["marks"].added, plan.counts["marks"].unknown) == (1, 70_000)
+
+
+def test_notes_too_slow_to_format_refuse_the_import(alice_client, history, settings):
+    settings.IMPORT_RENDER_SECONDS = 0.2
+    before = snapshot(history)
+    notes = [{"question": "ml-breadth-q2-1", "body": "[" * 20000, "updated_at": "2026-01-01T00:00:00+00:00"}]
+    response = upload(alice_client, export_with(notes=notes))
+    assert response.status_code == 400
+    assert "take too long to format" in response.content.decode()
+    assert snapshot(history) == before

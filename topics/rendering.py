@@ -4,9 +4,13 @@
 the HTML sanitizer is called, so the sanitizer can be swapped in one spot.
 """
 
+import contextlib
+import functools
 import html
 import re
 import secrets
+import signal
+import threading
 from xml.etree import ElementTree
 
 import bleach
@@ -221,6 +225,38 @@ def sanitize_html(untrusted: str) -> str:
     return re.sub(rf'(?P<tag><[^>"]*(?:"[^"]*"[^>"]*)*>)|mathml{nonce}n(?P<formula>\d+)z', restore, cleaned)
 
 
+class RenderTooSlow(Exception):
+    """Formatting a text took longer than the time it was given."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Stop formatting that takes longer than `seconds`, with RenderTooSlow.
+
+    Python-Markdown's time grows with the square of a paragraph's length for some inputs (a
+    paragraph of 20,000 "[" takes most of a minute), so what users write is formatted under a
+    limit. Only rendering belongs inside: the limit interrupts whatever is running. It uses the
+    process's interval timer, which only the main thread may set; gunicorn's sync workers (the
+    deployed configuration) serve requests there. In any other thread there is no limit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise RenderTooSlow(f"formatting took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# Remembered, so that a text checked under a time limit is not formatted again when it is saved.
+@functools.lru_cache(maxsize=64)
 def render_markdown(text: str) -> str:
     """Render Markdown (tables, highlighted code, $math$) to sanitized HTML."""
     rendered = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
