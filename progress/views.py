@@ -17,7 +17,7 @@ from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
 from progress.review_views import review_page_response
 from topics.catalog import snapshot
 from topics.listing import build_path_views
-from topics.views import get_path_or_404, get_question_or_404, tick_response_context
+from topics.views import get_path_or_404, get_question_or_404, leaves_listing, page_listing, tick_response_context
 
 FLAG_VALUES = {"1": True, "0": False}
 
@@ -121,7 +121,9 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     snap = snapshot(request)
     snap.flags = snap.flags.with_starred(question.id, wanted)
     question.is_starred = wanted
-    return render(request, "progress/star_form.html", {"question": question, "next_url": next_url})
+    listing = page_listing(snap, next_url, question)
+    context = {"question": question, "next_url": next_url, "listing": listing}
+    return render(request, "progress/star_form.html", context | {"row_removed": leaves_listing(listing, question)})
 
 
 def note_context(request: HttpRequest, question, form=None, editing: bool = False) -> dict:

@@ -206,17 +206,44 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "topics/home.html", context)
 
 
+def _page_of(next_url: str):
+    """(url name, resolver match or None, query) of the page a control was used on."""
+    parts = urlsplit(next_url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return "", None, QueryDict(parts.query)
+    return match.url_name, match, QueryDict(parts.query)
+
+
+def page_listing(snap, next_url: str, question: Question):
+    """The filtered list on the page a control was used on (a topic page or /questions/), with
+    the flags as they are now; None on any other page or when that page showed a filter error."""
+    name, _, query = _page_of(next_url)
+    if name == "question_list":
+        scope = snap.catalog.questions
+    elif name == "topic_detail":
+        scope = snap.catalog.topic_questions(question.section.topic_id)
+    else:
+        return None
+    try:
+        return build_listing(snap, query, scope)
+    except BadFilter:
+        return None
+
+
+def leaves_listing(listing, question: Question) -> bool:
+    """Whether a change made the question stop matching the page's filter: it then leaves the
+    list, as it would on a reload, so the list and its "Showing N" agree."""
+    return bool(listing and listing.active and all(q.id != question.id for q in listing.matched))
+
+
 def tick_response_context(request: HttpRequest, question: Question, next_url: str) -> dict:
     """What a tick's HTMX response must swap on the page it came from (named by `next`):
     the row or panel, and every counter on that page that the tick changes.
 
     `question` carries the flags after the tick, as does the request's snapshot."""
-    parts = urlsplit(next_url)
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        match = None
-    name = match.url_name if match else ""
+    name, match, _ = _page_of(next_url)
     context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
     snap = snapshot(request)
     topic = question.section.topic
@@ -227,23 +254,14 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
             step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
             if step:
                 return context | {"path_view": view, "step_view": step}
+    listing = page_listing(snap, next_url, question)  # only list pages show a filter summary to update
+    context |= {"listing": listing, "row_removed": leaves_listing(listing, question)}
     if name == "question_list":
-        try:
-            return context | {"listing": build_listing(snap, QueryDict(parts.query), snap.catalog.questions)}
-        except BadFilter:
-            pass
-    scope = snap.catalog.topic_questions(topic.id)
-    listing = None  # only the topic page shows a filter summary to update
-    if name == "topic_detail":
-        try:
-            listing = build_listing(snap, QueryDict(parts.query), scope)
-        except BadFilter:
-            pass  # that page showed the filter error, not a filtered list
-    topic_tally, section_tallies = tally_sections(scope, snap.flags.studied)
+        return context
+    topic_tally, section_tallies = tally_sections(snap.catalog.topic_questions(topic.id), snap.flags.studied)
     return context | {
         "topic": topic,
         "section": question.section,
         "topic_tally": topic_tally,
         "section_tally": section_tallies[question.section_id],
-        "listing": listing,
     }
