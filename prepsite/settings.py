@@ -112,6 +112,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "prepsite.middleware.HealthCheckHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "prepsite.middleware.PerUserPagesNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

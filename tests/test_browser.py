@@ -129,8 +129,12 @@ def test_filters_swap_the_list_push_the_url_and_back_restores_it(live_server, co
     page.go_back()
     page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
     assert "difficulty=hard" not in page.url and "difficulty=easy" in page.url
+    # The controls show the filter of the address too, so the next change adds to it.
+    assert page.is_checked("input[name=difficulty][value=easy]")
+    assert not page.is_checked("input[name=difficulty][value=hard]")
     page.go_back()
     page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 67")
+    assert not page.is_checked("input[name=difficulty][value=easy]")
     # a filtered address is shareable: opened fresh, it renders the same list
     page.goto(f"{live_server.url}/topics/ml-breadth/?difficulty=easy")
     assert row_slugs(page) == ["logistic-regression"]
@@ -272,3 +276,42 @@ def test_a_failed_htmx_request_says_so(live_server, content, page):
     page.wait_for_selector("#messages .message-error")
     assert "your last change was not saved" in page.inner_text("#messages")
     assert page.locator(".question-row.is-studied").count() == 0  # nothing pretends to be saved
+
+
+def test_back_shows_fresh_counters_and_no_page_of_a_logged_out_user(live_server, content, page):
+    sign_up(page, live_server.url, "hal")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    assert topic_counter(page) == "0 / 67 studied"
+    page.click("#section-sequence-modeling .question-row .question-title >> nth=0")
+    page.wait_for_selector(".question-panel")
+    page.click(".question-panel .tick-button")
+    page.wait_for_selector(".question-panel.is-studied")
+    page.go_back()
+    page.wait_for_url(f"{live_server.url}/topics/ml-breadth/")
+    page.wait_for_selector(".topic-header .progress-text")
+    assert topic_counter(page) == "1 / 67 studied"
+    page.check("input[name=difficulty][value=hard]")
+    page.wait_for_url("**/topics/ml-breadth/?difficulty=hard*")
+    page.click("button:has-text('Log out')")
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_load_state()
+    assert "hal" not in page.inner_text(".site-header")
+    assert topic_counter(page) == "0 / 67 studied"
+
+
+def test_removing_a_star_in_the_starred_list_takes_the_row_out(live_server, content, page):
+    sign_up(page, live_server.url, "ivy")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    for index in (0, 1):
+        page.locator(".question-row .star-button").nth(index).click()
+        page.wait_for_function(f"() => document.querySelectorAll('.star-button.is-starred').length === {index + 1}")
+    page.goto(f"{live_server.url}/topics/ml-breadth/?status=starred")
+    assert len(row_slugs(page)) == 2
+    page.locator(".question-row .star-button").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
+    assert "Showing 1 of 67 questions" in page.inner_text("#filter-summary")
+    page.reload()
+    assert len(row_slugs(page)) == 1

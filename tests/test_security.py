@@ -114,3 +114,10 @@ def test_healthz_answers_probes_by_address_but_other_pages_still_check_the_host(
     assert anon_client.get("/healthz", HTTP_HOST="prepsite.example").status_code == 200
     assert anon_client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
     assert anon_client.get("/healthz/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+def test_pages_of_a_session_are_not_stored_by_the_browser(alice_client, anon_client, topic):
+    """Back must not show counters from before a tick, nor a logged-out user's pages."""
+    for path in ["/", "/topics/ml-breadth/", "/account/progress/"]:
+        assert "no-store" in alice_client.get(path)["Cache-Control"], path
+    assert "no-store" in anon_client.get("/accounts/login/")["Cache-Control"]  # a form with a CSRF token

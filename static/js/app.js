@@ -18,3 +18,9 @@
     show("The server could not be reached: your last change was not saved. Please try again.");
   });
 })();
+
+// A page restored from the back/forward cache shows what was true when it was left: counters
+// from before a tick made elsewhere, or a user who has since logged out. Load it again instead.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) window.location.reload();
+});
