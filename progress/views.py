@@ -183,7 +183,7 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
     if form.cleaned_data["last_review"] == current:
         card = review.rate(request.user, question, form.cleaned_data["rating"])
         if not request.htmx:
-            messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date())}.")
+            messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date(), 'j M Y')}.")
     if not request.htmx:
         return redirect(next_url)
     try:
@@ -192,4 +192,5 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
         from_review = False
     if from_review:
         return review_page_response(request)
-    return render(request, "progress/recall_panel.html", {"question": question, "card": card, "next_url": next_url})
+    # The question page also shows the next review beside its tick.
+    return render(request, "progress/recall_response.html", {"question": question, "card": card, "next_url": next_url})

@@ -168,3 +168,22 @@ def test_review_settings_are_saved(alice_client, alice, topic):
 
 def test_review_needs_login(anon_client, topic):
     assert anon_client.get("/review/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_question_page_keeps_its_next_review_through_a_tick_and_a_rating(alice_client, alice, question):
+    page = question.get_absolute_url()
+    html = alice_client.post_form(
+        f"/questions/{question.slug}/recall/", {"rating": "3", "last_review": "", "next": page}, htmx=True
+    ).content.decode()
+    assert f'id="next-due-{question.id}" hx-swap-oob="true">Next review ' in html  # beside the tick
+    html = alice_client.post_form(
+        f"/questions/{question.slug}/studied/", {"studied": "1", "next": page}, htmx=True
+    ).content.decode()
+    assert f'id="next-due-{question.id}">Next review ' in html
+
+
+def test_without_javascript_the_rating_message_dates_like_the_page(alice_client, alice, question):
+    response = alice_client.post_form(f"/questions/{question.slug}/recall/", {"rating": "3", "last_review": ""})
+    message = str(list(response.wsgi_request._messages)[0])
+    card = ReviewCard.objects.get(user=alice)
+    assert message == f"Rated. Next review {card.due.day} {card.due:%b %Y}."

@@ -245,6 +245,8 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
     `question` carries the flags after the tick, as does the request's snapshot."""
     name, match, _ = _page_of(next_url)
     context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
+    if name == "question_detail":  # its panel shows the next review beside the tick
+        context["card"] = progress.review_card_for(request.user, question)
     snap = snapshot(request)
     topic = question.section.topic
     if name == "path_detail":
