@@ -14,12 +14,14 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 _URLS: dict[tuple, str] = {}
+# Each button has an id, so that htmx gives focus back to the new button after the swap.
 _STUDIED_BUTTON = (
-    '<button type="submit" class="tick-button is-studied" aria-pressed="true" title="Mark as not studied">'
+    '<button type="submit" class="tick-button is-studied" id="{id}" aria-pressed="true" title="Mark as not studied">'
     '<span aria-hidden="true">✓</span> Studied</button>'
 )
 _TICK_BUTTON = (
-    '<button type="submit" class="tick-button" aria-pressed="false" title="Mark as studied">Mark studied</button>'
+    '<button type="submit" class="tick-button" id="{id}" aria-pressed="false" title="Mark as studied">'
+    "Mark studied</button>"
 )
 _DIFFICULTY_LABELS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
 
@@ -116,7 +118,7 @@ class Controls:
             f'<form class="tick" method="post" action="{url}" hx-post="{url}" '
             f'hx-target="#question-{escape(swap)}-{int(question.id)}" hx-swap="outerHTML" hx-disabled-elt="find button">'
             f'{self.hidden}<input type="hidden" name="studied" value="{"0" if studied else "1"}">'
-            f"{_STUDIED_BUTTON if studied else _TICK_BUTTON}</form>"
+            f"{(_STUDIED_BUTTON if studied else _TICK_BUTTON).format(id=f'tick-{escape(swap)}-{int(question.id)}')}</form>"
         )
 
     def star_form(self, question) -> str:
@@ -127,7 +129,7 @@ class Controls:
             f'<form class="star" id="star-{int(question.id)}" method="post" action="{url}" hx-post="{url}" '
             f'hx-target="this" hx-swap="outerHTML" hx-disabled-elt="find button">'
             f'{self.hidden}<input type="hidden" name="starred" value="{"0" if starred else "1"}">'
-            f'<button type="submit" class="star-button{" is-starred" if starred else ""}" '
+            f'<button type="submit" class="star-button{" is-starred" if starred else ""}" id="star-button-{int(question.id)}" '
             f'aria-pressed="{"true" if starred else "false"}" title="{title}">'
             f'<span aria-hidden="true">{"★" if starred else "☆"}</span><span class="visually-hidden">Revisit</span>'
             f"</button></form>"

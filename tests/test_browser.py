@@ -315,3 +315,19 @@ def test_removing_a_star_in_the_starred_list_takes_the_row_out(live_server, cont
     assert "Showing 1 of 67 questions" in page.inner_text("#filter-summary")
     page.reload()
     assert len(row_slugs(page)) == 1
+
+
+def test_keyboard_focus_stays_on_the_control_after_a_tick_or_star(live_server, content, page):
+    sign_up(page, live_server.url, "jon")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    first = page.locator(".question-row").first
+    button_id = first.locator(".tick-button").get_attribute("id")
+    first.locator(".tick-button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".question-row.is-studied")
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === '{button_id}'")
+    star_id = first.locator(".star-button").get_attribute("id")
+    page.locator(f"#{star_id}").focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector(".star-button.is-starred")
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === '{star_id}'")

@@ -24,3 +24,21 @@
 window.addEventListener("pageshow", function (event) {
   if (event.persisted) window.location.reload();
 });
+
+// Keep keyboard focus on a control that a swap replaced. The button is disabled while its
+// request runs, which takes focus away, so remember it before and give it to the new button,
+// which has the same id.
+(function () {
+  var focusedId = null;
+  document.addEventListener("htmx:configRequest", function () {
+    var active = document.activeElement;
+    focusedId = active && active !== document.body && active.id ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusedId) return;
+    var replacement = document.getElementById(focusedId);
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (replacement && lost) replacement.focus();
+    focusedId = null;
+  });
+})();
