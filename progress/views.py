@@ -17,7 +17,14 @@ from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
 from progress.review_views import review_page_response
 from topics.catalog import snapshot
 from topics.listing import build_path_views
-from topics.views import get_path_or_404, get_question_or_404, leaves_listing, page_listing, tick_response_context
+from topics.views import (
+    get_path_or_404,
+    get_question_or_404,
+    leaves_listing,
+    page_listing,
+    page_of,
+    tick_response_context,
+)
 
 FLAG_VALUES = {"1": True, "0": False}
 
@@ -69,7 +76,9 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
         ActivityDay.record(request.user, ticks=1)
 
     if not request.htmx:
-        return redirect(f"{next_url.split('#')[0]}#question-row-{question.id}")
+        page = next_url.split("#")[0]
+        place = "question-panel" if page_of(page)[0] == "question_detail" else "question-row"
+        return redirect(f"{page}#{place}-{question.id}")
     snap = snapshot(request)
     snap.flags = snap.flags.with_studied(question.id, wanted)
     question.is_studied = wanted

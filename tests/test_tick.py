@@ -25,6 +25,13 @@ def test_it_marks_studied_with_a_plain_form_and_redirects_back(alice_client, ali
     assert "<strong>1</strong> / 6 studied" in page
 
 
+def test_a_plain_tick_on_the_question_page_comes_back_to_its_panel(alice_client, alice, question):
+    page = question.get_absolute_url()
+    response = tick(alice_client, question, "1", next_url=page)
+    assert response["Location"] == f"{page}#question-panel-{question.id}"
+    assert f'id="question-panel-{question.id}"' in alice_client.get(page).content.decode()
+
+
 def test_it_unmarks_with_studied_0(alice_client, alice, question):
     StudiedMark.objects.set_studied(alice, question, True)
     tick(alice_client, question, "0")

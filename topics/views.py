@@ -206,7 +206,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "topics/home.html", context)
 
 
-def _page_of(next_url: str):
+def page_of(next_url: str):
     """(url name, resolver match or None, query) of the page a control was used on."""
     parts = urlsplit(next_url)
     try:
@@ -219,7 +219,7 @@ def _page_of(next_url: str):
 def page_listing(snap, next_url: str, question: Question):
     """The filtered list on the page a control was used on (a topic page or /questions/), with
     the flags as they are now; None on any other page or when that page showed a filter error."""
-    name, _, query = _page_of(next_url)
+    name, _, query = page_of(next_url)
     if name == "question_list":
         scope = snap.catalog.questions
     elif name == "topic_detail":
@@ -243,7 +243,7 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
     the row or panel, and every counter on that page that the tick changes.
 
     `question` carries the flags after the tick, as does the request's snapshot."""
-    name, match, _ = _page_of(next_url)
+    name, match, _ = page_of(next_url)
     context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
     if name == "question_detail":  # its panel shows the next review beside the tick
         context["card"] = progress.review_card_for(request.user, question)
