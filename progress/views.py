@@ -50,6 +50,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Send a visitor who tried to save progress to the login page, saying why; after logging
+    in they come back to the page they were on."""
+    messages.info(request, "Log in, or sign up, to save your progress. You will come back to this page.")
     login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
     if request.htmx:
         return HttpResponseClientRedirect(login_url)

@@ -84,6 +84,7 @@ def test_anonymous_tick_asks_to_log_in_and_comes_back(live_server, content, page
     page.locator(".question-row .tick-button").first.click()
     page.wait_for_url("**/accounts/login/?next=%2Ftopics%2Fml-breadth%2F")
     assert page.is_visible("text=Log in")
+    assert "to save your progress" in page.inner_text("#messages")
 
 
 def test_the_same_flow_works_without_javascript(live_server, content, page_without_js):
