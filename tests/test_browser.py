@@ -332,3 +332,12 @@ def test_keyboard_focus_stays_on_the_control_after_a_tick_or_star(live_server, c
     page.keyboard.press("Space")
     page.wait_for_selector(".star-button.is-starred")
     page.wait_for_function(f"() => document.activeElement && document.activeElement.id === '{star_id}'")
+
+
+def test_pages_fit_a_phone_screen(live_server, content, page):
+    sign_up(page, live_server.url, "kim")
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ["/", "/topics/ml-breadth/", "/questions/?path=ml-engineer", "/paths/ml-engineer/",
+                 "/questions/kv-cache/", "/account/progress/", "/review/"]:  # fmt: skip
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
