@@ -116,7 +116,9 @@ class Controls:
         studied = question.is_studied
         return (
             f'<form class="tick" method="post" action="{url}" hx-post="{url}" '
-            f'hx-target="#question-{escape(swap)}-{int(question.id)}" hx-swap="outerHTML" hx-disabled-elt="find button">'
+            f'hx-target="#question-{escape(swap)}-{int(question.id)}" hx-swap="outerHTML" hx-disabled-elt="find button" '
+            # One tick at a time per page, so the counters swapped in last are the latest.
+            f'hx-sync="closest main:queue all">'
             f'{self.hidden}<input type="hidden" name="studied" value="{"0" if studied else "1"}">'
             f"{(_STUDIED_BUTTON if studied else _TICK_BUTTON).format(id=f'tick-{escape(swap)}-{int(question.id)}')}</form>"
         )

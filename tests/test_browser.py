@@ -341,3 +341,14 @@ def test_pages_fit_a_phone_screen(live_server, content, page):
                  "/questions/kv-cache/", "/account/progress/", "/review/"]:  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+
+
+def test_many_ticks_at_once_leave_the_counters_right(live_server, content, page):
+    sign_up(page, live_server.url, "lou")
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.evaluate("() => document.querySelectorAll('.question-row .tick-button').forEach(b => b.click())")
+    page.wait_for_function("() => document.querySelectorAll('.question-row.is-studied').length === 67", timeout=60000)
+    page.wait_for_load_state("networkidle")
+    assert topic_counter(page) == "67 / 67 studied"
+    assert section_counter(page, "sequence-modeling") == "5 / 5 studied"
+    assert StudiedMark.objects.filter(user__username="lou").count() == 67
