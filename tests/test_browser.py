@@ -352,3 +352,12 @@ def test_many_ticks_at_once_leave_the_counters_right(live_server, content, page)
     assert topic_counter(page) == "67 / 67 studied"
     assert section_counter(page, "sequence-modeling") == "5 / 5 studied"
     assert StudiedMark.objects.filter(user__username="lou").count() == 67
+
+
+def test_log_in_links_follow_a_filter_changed_in_place(live_server, content, page):
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.check("input[name=difficulty][value=hard]")
+    page.wait_for_url("**/topics/ml-breadth/?difficulty=hard*")
+    page.click(".callout a:has-text('Log in')")
+    page.wait_for_url("**/accounts/login/**")
+    assert "difficulty%3Dhard" in page.url

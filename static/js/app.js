@@ -42,3 +42,15 @@ window.addEventListener("pageshow", function (event) {
     focusedId = null;
   });
 })();
+
+// Links that log in and come back name the page they are on; after a filter changes the
+// address in place, they name the new address, so the filter survives logging in.
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  var here = window.location.pathname + window.location.search;
+  document.querySelectorAll("a[href*='?next=']").forEach(function (link) {
+    var url = new URL(link.href, window.location.origin);
+    if (url.origin !== window.location.origin || url.searchParams.get("next") === null) return;
+    url.searchParams.set("next", here);
+    link.setAttribute("href", url.pathname + url.search);
+  });
+});
