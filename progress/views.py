@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from progress import queries, review
 from progress.forms import FollowForm, NoteForm, RatingForm
 from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
+from progress.pending import remember_tick
 from progress.review_views import review_page_response
 from topics.catalog import snapshot
 from topics.listing import build_path_views
@@ -49,10 +50,10 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+def login_redirect(request: HttpRequest, next_url: str, message: str = "") -> HttpResponse:
     """Send a visitor who tried to save progress to the login page, saying why; after logging
     in they come back to the page they were on."""
-    messages.info(request, "Log in, or sign up, to save your progress. You will come back to this page.")
+    messages.info(request, message or "Log in, or sign up, to save your progress. You will come back to this page.")
     login_url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
     if request.htmx:
         return HttpResponseClientRedirect(login_url)
@@ -69,9 +70,14 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     """
     question = get_question_or_404(request, slug)
     next_url = safe_next(request, question.get_absolute_url())
-    if not request.user.is_authenticated:
-        return login_redirect(request, next_url)
     wanted = stated_flag(request, "studied")
+    if not request.user.is_authenticated:
+        if not wanted:
+            return login_redirect(request, next_url)
+        remember_tick(request, question)
+        return login_redirect(
+            request, next_url, "Log in, or sign up, and this question will be marked studied. You will come back here."
+        )
     if wanted is None:
         return flag_refused("studied")
 

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from progress.models import StudiedMark
@@ -84,7 +85,14 @@ def test_anonymous_tick_asks_to_log_in_and_comes_back(live_server, content, page
     page.locator(".question-row .tick-button").first.click()
     page.wait_for_url("**/accounts/login/?next=%2Ftopics%2Fml-breadth%2F")
     assert page.is_visible("text=Log in")
-    assert "to save your progress" in page.inner_text("#messages")
+    assert "this question will be marked studied" in page.inner_text("#messages")
+    User.objects.create_user("mia", "mia@example.org", PASSWORD)
+    page.fill("#id_username", "mia")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/topics/ml-breadth/")
+    assert topic_counter(page) == "1 / 67 studied"
+    assert "Marked studied" in page.inner_text("#messages")
 
 
 def test_the_same_flow_works_without_javascript(live_server, content, page_without_js):

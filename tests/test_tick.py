@@ -1,6 +1,7 @@
 import pytest
 
 from progress.models import StudiedMark
+from tests.conftest import PASSWORD
 from topics.models import Question
 
 
@@ -152,3 +153,44 @@ def test_the_tick_costs_a_constant_number_of_queries(alice_client, question):
     small_cost = cost(Question.objects.get(slug="ml-breadth-q2-1"))
     large_cost = cost(Question.objects.filter(section__topic=large).last())
     assert small_cost == large_cost <= 14
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_tick_made_before_logging_in_is_made_on_login(anon_client, alice, question, htmx):
+    tick(anon_client, question, "1", htmx=htmx)
+    assert not StudiedMark.objects.exists()
+    response = anon_client.post_form(
+        "/accounts/login/?next=/topics/ml-breadth/", {"username": "alice", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert StudiedMark.objects.filter(user=alice, question=question).count() == 1
+    page = anon_client.get(response["Location"]).content.decode()
+    assert f"Marked studied: {question.title}" in page
+    assert "<strong>1</strong> / 6 studied" in page
+    # Made once: logging in again later does not repeat it, and an untick is not undone.
+    StudiedMark.objects.set_studied(alice, question, False)
+    anon_client.post_form("/accounts/logout/")
+    anon_client.post_form("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert not StudiedMark.objects.exists()
+
+
+def test_a_tick_made_before_signing_up_is_made_for_the_new_account(anon_client, question):
+    tick(anon_client, question, "1")
+    anon_client.post_form(
+        "/accounts/signup/",
+        {"username": "newbie", "email": "n@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert StudiedMark.objects.filter(user__username="newbie", question=question).exists()
+
+
+def test_a_pending_tick_from_long_ago_is_not_made(anon_client, alice, question):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tick(anon_client, question, "1")
+    session = anon_client.session
+    session["pending_tick"]["at"] = (timezone.now() - timedelta(hours=2)).isoformat()
+    session.save()
+    anon_client.post_form("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert not StudiedMark.objects.exists()
