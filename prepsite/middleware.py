@@ -1,13 +1,4 @@
-"""Middleware of our own: the health check's host, and pages that must not be stored.
-
-Let the health check answer whatever Host header it arrives with.
-
-Container engines and load balancers probe `/healthz` by address (`127.0.0.1:8000`, the
-container's IP), not by the site's name, so under production's ALLOWED_HOSTS Django would answer
-them 400 and the container would never be healthy. The health check builds no URL from the
-host and shows nothing, so for that one path the host is taken as sent; every other path is
-checked as usual. Placed first, so the rest of the stack runs as for any other request.
-"""
+"""Middleware of our own: the health check's host, and pages that must not be stored."""
 
 from django.http import HttpRequest
 from django.utils.cache import add_never_cache_headers, has_vary_header
@@ -16,6 +7,15 @@ HEALTH_CHECK_PATH = "/healthz"
 
 
 class HealthCheckHostMiddleware:
+    """Let the health check answer whatever Host header it arrives with.
+
+    Container engines and load balancers probe `/healthz` by address (`127.0.0.1:8000`, the
+    container's IP), not by the site's name, so under production's ALLOWED_HOSTS Django would
+    answer them 400 and the container would never be healthy. The health check builds no URL
+    from the host and shows nothing, so for that one path the host is taken as sent; every other
+    path is checked as usual. Placed first, so the rest of the stack runs as for any other request.
+    """
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 

@@ -31,6 +31,13 @@ class StudiedMarkManager(models.Manager):
                 cursor.execute(f"DELETE FROM {table} WHERE user_id = %s AND question_id = %s", [user.pk, question.pk])
             return cursor.rowcount == 1
 
+    def tick(self, user, question: Question, studied: bool) -> bool:
+        """set_studied, and a new mark counts in the day's activity; return whether anything changed."""
+        changed = self.set_studied(user, question, studied)
+        if changed and studied:
+            ActivityDay.record(user, ticks=1)
+        return changed
+
 
 class StudiedMark(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studied_marks")

@@ -19,7 +19,7 @@ def remember_tick(request, question) -> None:
 
 @receiver(user_logged_in, dispatch_uid="progress.pending.make_pending_tick")
 def make_pending_tick(sender, request, user, **kwargs) -> None:
-    from progress.models import ActivityDay, StudiedMark
+    from progress.models import StudiedMark
     from topics.models import Question
 
     pending = request.session.pop(SESSION_KEY, None) if request is not None else None
@@ -31,6 +31,5 @@ def make_pending_tick(sender, request, user, **kwargs) -> None:
     question = Question.objects.live().filter(slug=str(pending.get("question", ""))).first()
     if question is None:
         return
-    if StudiedMark.objects.set_studied(user, question, True):
-        ActivityDay.record(user, ticks=1)
+    StudiedMark.objects.tick(user, question, True)
     messages.success(request, f"Marked studied: {question.title}")

@@ -1,11 +1,10 @@
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturalday
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -13,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from progress import queries, review
 from progress.forms import FollowForm, NoteForm, RatingForm
-from progress.models import ActivityDay, FollowedPath, Note, Star, StudiedMark
+from progress.models import FollowedPath, Note, Star, StudiedMark
 from progress.pending import remember_tick
 from progress.review_views import review_page_response
 from topics.catalog import snapshot
@@ -81,8 +80,7 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     if wanted is None:
         return flag_refused("studied")
 
-    if StudiedMark.objects.set_studied(request.user, question, wanted) and wanted:
-        ActivityDay.record(request.user, ticks=1)
+    StudiedMark.objects.tick(request.user, question, wanted)
 
     if not request.htmx:
         page = next_url.split("#")[0]
@@ -204,11 +202,7 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date(), 'j M Y')}.")
     if not request.htmx:
         return redirect(next_url)
-    try:
-        from_review = resolve(urlsplit(next_url).path).url_name == "review"
-    except Resolver404:
-        from_review = False
-    if from_review:
+    if page_of(next_url)[0] == "review":
         return review_page_response(request)
     # The question page also shows the next review beside its tick.
     return render(request, "progress/recall_response.html", {"question": question, "card": card, "next_url": next_url})
