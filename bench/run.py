@@ -302,6 +302,28 @@ def measure_endpoint(server, base, name, path, headers, script, wrk_env, args) -
     return figures
 
 
+def paired_with_healthz(measure, endpoints) -> tuple[dict, list[dict]]:
+    """Each endpoint measured between two /healthz runs, with its ratio to their mean: the
+    machine's speed drifts during a run. Returns the endpoints' figures and the /healthz runs."""
+    results, baselines = {}, [measure("healthz", "/healthz")]
+    for key, path, headers, script in endpoints:
+        figures = measure(key, path, headers, script)
+        baselines.append(measure("healthz", "/healthz"))
+        either_side = [baselines[-2]["rps"], baselines[-1]["rps"]]
+        figures["healthz_rps_either_side"] = either_side
+        figures["ratio_to_healthz"] = round(figures["rps"] / statistics.mean(either_side), 3)
+        results[key] = figures
+    return results, baselines
+
+
+def print_row(label: str, figures: dict, queries: int | str = "", ratio: float | None = None) -> None:
+    shown = "–" if ratio is None else f"{ratio:.2f}"
+    print(
+        f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
+        f"{figures['non_2xx'] + figures['socket_errors']:>8} {queries:>8} {figures['cores_busy']:>6.2f} {shown:>6}"
+    )
+
+
 def combined(runs: list[dict]) -> dict:
     """Several runs of one endpoint as one row: mean throughput and CPU, median latencies."""
     spent = {
@@ -407,29 +429,27 @@ def main() -> None:
     tick_script = Path(tempfile.mkstemp(suffix=".lua")[1])
     tick_script.write_text((ROOT / "bench" / "tick.lua").read_text() + "\n" + report)
     wrk_env = dict(os.environ, BENCH_SLUGS=",".join(slugs))
-    results: dict = {}
     reference: dict = {}
 
-    with serve(server_env, log_path) as (base, server):
-        logged_in, tick_headers = log_in(base)
-
+    def measurer(server, base):
         def measure(name: str, path: str, headers: list[str] = (), script: Path = get_script) -> dict:
             return measure_endpoint(server, base, name, path, list(headers), script, wrk_env, args)
 
+        return measure
+
+    with serve(server_env, log_path) as (base, server):
+        logged_in, tick_headers = log_in(base)
+        measure = measurer(server, base)
         settle_database(own_server)
         print(f"Load: wrk, {args.connections} connections, {args.warmup} s warm-up + {args.seconds} s per endpoint")
-        # The machine's speed drifts during a run, so /healthz is measured again after every
-        # endpoint, and each endpoint's ratio is to the mean of the /healthz runs either side.
-        baselines = [measure("healthz", "/healthz")]
-        for key, path, headers, script in (
-            ("topic", "/topics/ml-breadth/", logged_in, get_script),
-            ("filtered", filtered, logged_in, get_script),
-            ("tick", "/", tick_headers, tick_script),
-        ):
-            results[key] = measure(key, path, headers, script)
-            baselines.append(measure("healthz", "/healthz"))
-            results[key]["healthz_rps_either_side"] = [baselines[-2]["rps"], baselines[-1]["rps"]]
-        results["healthz_runs"] = baselines
+        results, results["healthz_runs"] = paired_with_healthz(
+            measure,
+            [
+                ("topic", "/topics/ml-breadth/", logged_in, get_script),
+                ("filtered", filtered, logged_in, get_script),
+                ("tick", "/", tick_headers, tick_script),
+            ],
+        )
 
         from django.db import connection
 
@@ -455,40 +475,28 @@ def main() -> None:
         print("Reference pages (bench/urls.py), on a second server with the pages added:")
         with serve(dict(server_env, DJANGO_SETTINGS_MODULE="bench.settings"), log_path) as (base, server):
             logged_in, _ = log_in(base)
+            pages = [
+                ("session_only", "/bench/session-only", logged_in, get_script),
+                ("empty_page", "/bench/empty-page", logged_in, get_script),
+            ]
+            reference, reference["healthz_runs"] = paired_with_healthz(measurer(server, base), pages)
 
-            def measure(name: str, path: str, headers: list[str] = ()) -> dict:
-                return measure_endpoint(server, base, name, path, list(headers), get_script, wrk_env, args)
-
-            runs = [measure("healthz", "/healthz")]
-            for key, path in (("session_only", "/bench/session-only"), ("empty_page", "/bench/empty-page")):
-                reference[key] = measure(key, path, logged_in)
-                runs.append(measure("healthz", "/healthz"))
-                reference[key]["healthz_rps_either_side"] = [runs[-2]["rps"], runs[-1]["rps"]]
-            reference["healthz_runs"] = runs
-
-    def ratio(figures: dict) -> float:
-        figures["ratio_to_healthz"] = round(figures["rps"] / statistics.mean(figures["healthz_rps_either_side"]), 3)
-        return figures["ratio_to_healthz"]
-
-    healthz = combined(results["healthz_runs"])
     rows = [
-        ("GET /healthz (mean of the runs)", healthz, 1.0),
-        ("GET /topics/ml-breadth/", results["topic"], ratio(results["topic"])),
-        (f"GET {filtered}", results["filtered"], ratio(results["filtered"])),
-        ("POST tick (HTMX)", results["tick"], ratio(results["tick"])),
+        ("GET /healthz (mean of the runs)", combined(results["healthz_runs"]), "healthz"),
+        ("GET /topics/ml-breadth/", results["topic"], "topic"),
+        (f"GET {filtered}", results["filtered"], "filtered"),
+        ("POST tick (HTMX)", results["tick"], "tick"),
     ]
     print()
     print(
         f"{'endpoint':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8} {'cores':>6} "
         f"{'ratio':>6}"
     )
-    query_counts = [queries.get(name, "") for name in ("healthz", "topic", "filtered", "tick")]
-    for (label, figures, value), query_count in zip(rows, query_counts):
-        print(
-            f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
-            f"{figures['non_2xx'] + figures['socket_errors']:>8} {query_count:>8} {figures['cores_busy']:>6.2f} "
-            f"{value:>6.2f}"
-        )
+    for label, figures, key in rows:
+        print_row(label, figures, queries.get(key, ""), figures.get("ratio_to_healthz", 1.0))
+    for round_ in range(1, args.rounds + 1):
+        print_row(f"GET /topics/ml-breadth/, no marks ({round_})", results[f"topic_empty_{round_}"], queries["topic"])
+        print_row(f"GET /topics/ml-breadth/, marks back ({round_})", results[f"topic_full_{round_}"], queries["topic"])
     healthz_rps = ", ".join(f"{run['rps']:.0f}" for run in results["healthz_runs"])
     print(f"  /healthz runs, req/s: {healthz_rps}")
     print("  Each ratio is to the mean of the /healthz runs just before and just after the endpoint.")
@@ -508,12 +516,7 @@ def main() -> None:
             ("logged in, the middleware and session only (2 bytes)", "session_only"),
             ("logged in, the site layout around no content", "empty_page"),
         ):
-            figures = reference[key]
-            print(
-                f"{label:<52} {figures['rps']:>8.1f} {figures['p50_ms']:>8.2f} {figures['p99_ms']:>8.2f} "
-                f"{figures['non_2xx'] + figures['socket_errors']:>8} {'1':>8} {figures['cores_busy']:>6.2f} "
-                f"{ratio(figures):>6.2f}"
-            )
+            print_row(label, reference[key], 1, reference[key]["ratio_to_healthz"])
     full = [results["topic"]] + [results[f"topic_full_{r}"] for r in range(1, args.rounds + 1)]
     empty = [results[f"topic_empty_{r}"] for r in range(1, args.rounds + 1)]
     topic_vs_empty = statistics.mean(f["rps"] for f in full) / statistics.mean(f["rps"] for f in empty)
