@@ -1,7 +1,13 @@
-"""Middleware of our own: the health check's host, and pages that must not be stored."""
+"""Middleware of our own: the health check's host, pages that must not be stored, and the
+visitor's time zone."""
+
+import zoneinfo
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, has_vary_header
+
+from prepsite.time_zone import requested_zone
 
 HEALTH_CHECK_PATH = "/healthz"
 
@@ -39,3 +45,21 @@ class PerUserPagesNotStoredMiddleware:
         if has_vary_header(response, "Cookie") and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class TimeZoneMiddleware:
+    """Dates follow the visitor's time zone (prepsite.time_zone): "today" in the review queue,
+    the day a tick counts for, every date shown. Without a known zone in the cookie, UTC."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        name = requested_zone(request)
+        if name is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("account/progress/import/", account_views.import_preview, name="import_preview"),
     path("account/progress/import/apply/", account_views.import_apply, name="import_apply"),
     path("account/progress/reset/", account_views.reset_confirm, name="reset_progress"),
+    path("account/time-zone/", views.time_zone, name="time_zone"),
     path("account/delete/", account_views.delete_account, name="delete_account"),
     path("paths/", topic_views.path_list, name="path_list"),
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),

@@ -1,10 +1,14 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from prepsite.time_zone import offered_zones, remember_zone, requested_zone, zone_was_chosen
 from progress.views import safe_next
 
 
@@ -37,3 +41,45 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
     )
+
+
+BROWSER_ZONE = ""  # the form's choice for "use the browser's zone"
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label="Time zone", required=False)
+
+    def __init__(self, *args, current: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        zones = offered_zones()
+        if current and current not in zones:  # an alias the browser sent (US/Pacific): keep it listed
+            zones = (current, *zones)
+        self.fields["time_zone"].choices = [(BROWSER_ZONE, "Detect from my browser")] + [
+            (z, z.replace("_", " ")) for z in zones
+        ]
+
+
+@require_http_methods(["GET", "POST"])
+def time_zone(request: HttpRequest) -> HttpResponse:
+    """Where the visitor's day starts: the browser's time zone, or one they choose."""
+    current, chosen = requested_zone(request), zone_was_chosen(request)
+    next_url = safe_next(request, request.path)
+    initial = {"time_zone": current if chosen else BROWSER_ZONE}
+    form = TimeZoneForm(request.POST if request.method == "POST" else None, initial=initial, current=current)
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["time_zone"] or None
+        response = redirect(next_url)
+        remember_zone(response, name)
+        if name:
+            messages.success(request, f"Time zone saved: your days start at midnight in {name}.")
+        else:
+            messages.success(request, "Your days follow your browser's time zone from the next page on.")
+        return response
+    context = {
+        "form": form,
+        "next": next_url,
+        "current": current,
+        "chosen": chosen,
+        "now": timezone.localtime(),
+    }
+    return render(request, "time_zone.html", context, status=400 if form.errors else 200)

@@ -40,7 +40,7 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def _watched_page(browser, **options):
+def watched_page(browser, **options):
     """A page that records Content-Security-Policy violations and JavaScript dialogs; the
     fixture fails the test if any happened."""
     context = browser.new_context(viewport={"width": 1200, "height": 900}, **options)
@@ -55,7 +55,7 @@ def _watched_page(browser, **options):
 
 @pytest.fixture
 def page(browser):
-    context, page = _watched_page(browser)
+    context, page = watched_page(browser)
     yield page
     context.close()
     assert page.problems == []
@@ -63,7 +63,7 @@ def page(browser):
 
 @pytest.fixture
 def page_without_js(browser):
-    context, page = _watched_page(browser, java_script_enabled=False)
+    context, page = watched_page(browser, java_script_enabled=False)
     yield page
     context.close()
     assert page.problems == []

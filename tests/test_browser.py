@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from progress.models import StudiedMark
-from tests.browser import browser, page, page_without_js, screenshot  # noqa: F401  (fixtures)
+from tests.browser import browser, page, page_without_js, screenshot, watched_page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -369,3 +369,36 @@ def test_log_in_links_follow_a_filter_changed_in_place(live_server, content, pag
     page.click(".callout a:has-text('Log in')")
     page.wait_for_url("**/accounts/login/**")
     assert "difficulty%3Dhard" in page.url
+
+
+def test_the_day_follows_the_browsers_time_zone_unless_one_is_chosen(live_server, content, browser):
+    context, page = watched_page(browser, timezone_id="Asia/Tokyo")
+    try:
+        sign_up(page, live_server.url, "kenji")
+
+        def zone_cookie() -> str:
+            return next((c["value"] for c in context.cookies() if c["name"] == "tz"), "").strip('"')
+
+        assert zone_cookie() == "Asia/Tokyo"  # written by the page's script
+        page.goto(f"{live_server.url}/review/")
+        assert "Your day starts at midnight in Asia/Tokyo." in page.inner_text(".time-zone-line")
+
+        page.click(".time-zone-line a")
+        assert "Asia/Tokyo" in page.inner_text("main") and "your browser's time zone" in page.inner_text("main")
+        page.select_option("#id_time_zone", "Europe/Lisbon")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/review/")
+        assert "Your day starts at midnight in Europe/Lisbon." in page.inner_text(".time-zone-line")
+        page.goto(f"{live_server.url}/")
+        assert zone_cookie() == "Europe/Lisbon"  # the chosen zone is not overwritten
+
+        page.goto(f"{live_server.url}/account/time-zone/")
+        page.select_option("#id_time_zone", "")
+        page.click("main button[type=submit]")
+        page.goto(f"{live_server.url}/review/")
+        assert zone_cookie() == "Asia/Tokyo"
+        page.reload()
+        assert "Your day starts at midnight in Asia/Tokyo." in page.inner_text(".time-zone-line")
+    finally:
+        context.close()
+    assert page.problems == []

@@ -45,6 +45,7 @@ form = st.dictionaries(
             "password1",
             "password2",
             "email",
+            "time_zone",
         ]
     ),
     text,
@@ -63,6 +64,7 @@ GET_URLS = [
     "/account/progress/",
     "/account/progress/reset/",
     "/account/delete/",
+    "/account/time-zone/",
     "/accounts/login/",
     "/accounts/signup/",
     "/healthz",
@@ -76,6 +78,7 @@ POST_URLS = [
     "/review/settings/",
     "/account/progress/import/apply/",
     "/account/progress/reset/",
+    "/account/time-zone/",
     "/accounts/signup/",
     "/accounts/login/",
     "/topics/{}/",
@@ -106,6 +109,18 @@ def test_get_never_fails(clients, url, value, query, htmx, who):
 def test_post_never_fails(clients, url, value, data, htmx, who):
     path = url.format(quote(value, safe=""))
     response = clients[who].post_form(path, data, htmx=htmx)
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(url=st.sampled_from(GET_URLS), value=slug, zone=text, who=st.integers(0, 1))
+def test_any_time_zone_cookie_never_fails(clients, url, value, zone, who):
+    # As a server hands a header to Django: its UTF-8 bytes, each read as one ISO-8859-1 character.
+    clients[who].cookies["tz"] = zone.encode().decode("iso-8859-1")
+    try:
+        response = clients[who].get(url.format(quote(value, safe="")))
+    finally:
+        del clients[who].cookies["tz"]
     assert response.status_code < 500
 
 

@@ -54,3 +54,19 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
     link.setAttribute("href", url.pathname + url.search);
   });
 });
+
+// Dates ("due today", the day a tick counts for) follow the browser's time zone: keep it in a
+// cookie for the server (prepsite/time_zone.py), unless the visitor chose a zone themselves.
+(function () {
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+  if (!zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+  var cookies = {};
+  document.cookie.split(";").forEach(function (pair) {
+    var at = pair.indexOf("=");
+    if (at > 0) cookies[pair.slice(0, at).trim()] = pair.slice(at + 1).trim().replace(/^"|"$/g, "");
+  });
+  if (cookies.tz_chosen === "1" || cookies.tz === zone) return;
+  document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax" +
+    (window.location.protocol === "https:" ? "; secure" : "");
+})();
