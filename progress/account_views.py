@@ -7,13 +7,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from progress.forms import DeleteAccountForm, ImportForm, ResetForm
-from progress.models import StudiedMark
+from progress.models import PendingImport, StudiedMark
 from progress.portability import (
     KINDS,
     MAX_IMPORT_BYTES,
@@ -26,8 +27,6 @@ from progress.portability import (
     reset_progress,
 )
 from topics.models import Question, StudyPath, Topic
-
-SESSION_KEY = "pending_import"
 
 
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
@@ -90,7 +89,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         form.add_error("file", f"{error} Nothing was changed.")
         return _page(request, status=400, import_form=form)
     digest = hashlib.sha256(raw).hexdigest()
-    request.session[SESSION_KEY] = {"digest": digest, "data": data}
+    PendingImport.hold(request.user, digest, data)
     return _page(
         request, plan=plan, plan_rows=[(kind.replace("_", " "), plan.counts[kind]) for kind in KINDS], digest=digest
     )
@@ -99,16 +98,17 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_apply(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("digest") != request.POST.get("digest"):
-        messages.error(request, "That import is no longer pending: choose the file again.")
-        return redirect("account_progress")
     try:
-        plan = apply_import(request.user, pending["data"])
+        with transaction.atomic():
+            pending = PendingImport.take(request.user, request.POST.get("digest", ""))
+            if pending is None:
+                messages.error(request, "That import is no longer pending: choose the file again.")
+                return redirect("account_progress")
+            plan = apply_import(request.user, pending.data)
+            pending.delete()
     except ImportRefused as error:
         messages.error(request, f"{error} Nothing was changed.")
         return redirect("account_progress")
-    del request.session[SESSION_KEY]
     messages.success(request, f"Imported: {plan.changes} change{'s' if plan.changes != 1 else ''} applied.")
     return redirect("account_progress")
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -186,3 +187,29 @@ class ActivityDay(models.Model):
                 f"SET ticks = {table}.ticks + excluded.ticks, reviews = {table}.reviews + excluded.reviews",
                 [user.pk, connection.ops.adapt_datefield_value(day), ticks, reviews],
             )
+
+
+class PendingImport(models.Model):
+    """An uploaded export the user has previewed and not yet applied: one per user, replaced by
+    the next preview and removed when applied. Kept here, not in the session, so that a large
+    file is not read back with the session on every page until then."""
+
+    KEPT_FOR_HOURS = 24
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_import")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file, named by the apply form.")
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    @classmethod
+    def hold(cls, user, digest: str, data: dict) -> None:
+        cls.objects.update_or_create(user=user, defaults={"digest": digest, "data": data, "created_at": timezone.now()})
+
+    @classmethod
+    def take(cls, user, digest: str) -> "PendingImport | None":
+        """The user's pending import if it is the one `digest` names and not older than a day,
+        locked until the end of the transaction, so that a second click waits and then finds
+        it applied."""
+        fresh_since = timezone.now() - timedelta(hours=cls.KEPT_FOR_HOURS)
+        found = cls.objects.select_for_update().filter(user=user, digest=digest, created_at__gte=fresh_since)
+        return found.first()

@@ -6,8 +6,9 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from prepsite.models import Session
 from progress import review
-from progress.models import FollowedPath, Note, ReviewCard, ReviewLog, Star, StudiedMark
+from progress.models import FollowedPath, Note, PendingImport, ReviewCard, ReviewLog, Star, StudiedMark
 from progress.portability import apply_import, export_progress
 from topics.models import PathStep, Question, StudyPath
 
@@ -108,12 +109,55 @@ def test_the_preview_shows_what_would_change_and_writes_nothing(alice_client, hi
     assert "<th>Marks</th><td>2</td><td>0</td><td>0</td><td>1</td>" in page
     assert "gone-from-the-site" in page
     assert not StudiedMark.objects.filter(user=bob).exists()
-    digest = page.split('name="digest" value="')[1].split('"')[0]
+    digest = digest_of(page)
     response = bob_client.post_form("/account/progress/import/apply/", {"digest": digest})
     assert response.status_code == 302
     assert StudiedMark.objects.filter(user=bob).count() == 2
     assert bob_client.post_form("/account/progress/import/apply/", {"digest": digest}).status_code == 302  # stale
     assert StudiedMark.objects.filter(user=bob).count() == 2
+
+
+def digest_of(page: str) -> str:
+    return page.split('name="digest" value="')[1].split('"')[0]
+
+
+def test_a_previewed_file_is_held_outside_the_session(alice_client, history, bob_client, bob):
+    """A large file waiting to be applied is not read back with the session on every page."""
+    data = export_progress(history)
+    at = timezone.now().isoformat()
+    data["marks"] += [{"question": f"from-a-bigger-site-{n}", "studied_at": at} for n in range(3000)]  # 200 KB
+    response = upload(bob_client, data)
+    assert response.status_code == 200
+    session = Session.objects.get(pk=bob_client.session.session_key)
+    assert len(session.session_data) < 2000
+    assert PendingImport.objects.get(user=bob).digest == digest_of(response.content.decode())
+    bob_client.post_form("/account/progress/import/apply/", {"digest": digest_of(response.content.decode())})
+    assert StudiedMark.objects.filter(user=bob).count() == 2
+    assert not PendingImport.objects.filter(user=bob).exists()
+
+
+def test_only_the_last_preview_of_the_user_who_made_it_can_be_applied(alice_client, alice, history, bob_client, bob):
+    data = export_progress(history)
+    first = digest_of(upload(bob_client, data).content.decode())
+    data["stars"] = []
+    second = digest_of(upload(bob_client, data).content.decode())
+    assert PendingImport.objects.filter(user=bob).count() == 1
+    response = bob_client.post_form("/account/progress/import/apply/", {"digest": first}, follow=True)
+    assert "That import is no longer pending" in response.content.decode()
+    assert not StudiedMark.objects.filter(user=bob).exists()
+    # Alice cannot apply Bob's preview, even knowing its digest.
+    alice_client.post_form("/account/progress/import/apply/", {"digest": second})
+    assert PendingImport.objects.filter(user=bob).exists()
+    bob_client.post_form("/account/progress/import/apply/", {"digest": second})
+    assert StudiedMark.objects.filter(user=bob).count() == 2 and not Star.objects.filter(user=bob).exists()
+
+
+def test_a_preview_older_than_a_day_is_no_longer_pending(history, bob_client, bob):
+    digest = digest_of(upload(bob_client, export_progress(history)).content.decode())
+    PendingImport.objects.filter(user=bob).update(created_at=timezone.now() - timedelta(hours=25))
+    response = bob_client.post_form("/account/progress/import/apply/", {"digest": digest}, follow=True)
+    assert "That import is no longer pending" in response.content.decode()
+    assert not StudiedMark.objects.filter(user=bob).exists()
 
 
 BAD_FILES = [
