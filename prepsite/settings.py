@@ -223,12 +223,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: 5 failed attempts lock that username out for that client for 15 minutes.
 # The longest a user's note may take to format, and all the notes of one import together
-# (topics.rendering.time_limit): some Markdown takes time quadratic in a paragraph's length.
+# (topics.rendering.check_render_time): some Markdown takes time quadratic in a paragraph's length.
 NOTE_RENDER_SECONDS = 2.0
 IMPORT_RENDER_SECONDS = 10.0
 
+# Login throttling: 5 failed attempts lock that username out for that client for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from progress.portability import MAX_IMPORT_BYTES
-from topics.rendering import RenderTooSlow, render_markdown, time_limit
+from topics.rendering import RenderTooSlow, check_render_time
 
 
 class FollowForm(forms.Form):
@@ -30,8 +30,7 @@ class NoteForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         try:
-            with time_limit(settings.NOTE_RENDER_SECONDS):
-                render_markdown(body.strip())
+            check_render_time([body.strip()], settings.NOTE_RENDER_SECONDS)
         except RenderTooSlow:
             raise forms.ValidationError(
                 "This note takes too long to format. Split very long paragraphs, or remove runs of "

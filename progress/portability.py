@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from progress.models import Note, ReviewCard, ReviewLog, Star, StudiedMark
 from topics.models import Question
-from topics.rendering import RenderTooSlow, render_markdown, time_limit
+from topics.rendering import RenderTooSlow, check_render_time
 
 FORMAT = "prepsite-progress"
 VERSION = 1
@@ -271,10 +271,8 @@ def plan_import(user, data: dict) -> ImportPlan:
         plan.writes.append(("log", question, (rating, at, due_after)))
 
     try:
-        with time_limit(settings.IMPORT_RENDER_SECONDS):
-            for kind, _, value in plan.writes:
-                if kind == "note":
-                    render_markdown(value[0])
+        notes = [value[0] for kind, _, value in plan.writes if kind == "note"]
+        check_render_time(notes, settings.IMPORT_RENDER_SECONDS)
     except RenderTooSlow:
         raise ImportRefused(
             f"The notes in this file take too long to format (over {settings.IMPORT_RENDER_SECONDS:g} s together)."

@@ -1,7 +1,9 @@
 import re
+import threading
 
 import pytest
 
+from progress.forms import NoteForm
 from progress.models import Note, Star
 from tests.xss_payloads import FORBIDDEN, XSS_PAYLOADS, markup_of
 from topics.models import Question
@@ -131,3 +133,29 @@ def test_a_note_too_slow_to_format_is_refused_and_the_old_one_kept(alice_client,
     assert response.status_code == 400
     assert "takes too long to format" in response.content.decode()
     assert Note.objects.get(user=alice).body == "Keep me"
+
+
+def in_a_thread(function):
+    """function() run in a thread other than the main one, as gthread workers and runserver run
+    requests; its result, or the exception it raised."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except Exception as error:  # handed back to the test
+            outcome["value"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return outcome["value"]
+
+
+def test_the_time_limit_holds_outside_the_main_thread_too(settings):
+    settings.NOTE_RENDER_SECONDS = 0.5
+    slow = NoteForm({"body": "[" * 20000})
+    assert in_a_thread(slow.is_valid) is False
+    assert "takes too long to format" in slow.errors["body"][0]
+    quick = NoteForm({"body": "A note with a [link](https://example.org) and $x^2$."})
+    assert in_a_thread(quick.is_valid) is True

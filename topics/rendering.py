@@ -7,6 +7,7 @@ the HTML sanitizer is called, so the sanitizer can be swapped in one spot.
 import contextlib
 import functools
 import html
+import multiprocessing
 import re
 import secrets
 import signal
@@ -229,19 +230,35 @@ class RenderTooSlow(Exception):
     """Formatting a text took longer than the time it was given."""
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Stop formatting that takes longer than `seconds`, with RenderTooSlow.
+def check_render_time(texts: list[str], seconds: float) -> None:
+    """Raise RenderTooSlow unless formatting all of `texts` takes at most `seconds`.
 
     Python-Markdown's time grows with the square of a paragraph's length for some inputs (a
-    paragraph of 20,000 "[" takes most of a minute), so what users write is formatted under a
-    limit. Only rendering belongs inside: the limit interrupts whatever is running. It uses the
-    process's interval timer, which only the main thread may set; gunicorn's sync workers (the
-    deployed configuration) serve requests there. In any other thread there is no limit.
+    paragraph of 20,000 "[" takes most of a minute), so what users write is checked first.
+    In the main thread (gunicorn's sync workers, the deployed configuration, serve requests
+    there) the texts are formatted here under the process's interval timer, and the results
+    stay in render_markdown's cache for the save that follows. Only the main thread may set that
+    timer, so in any other thread (gthread workers, runserver) they are formatted in a child
+    process that is stopped when the time is up.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is threading.main_thread():
+        with _interval_timer(seconds):
+            for text in texts:
+                render_markdown(text)
         return
+    process = _child_processes().Process(target=_render_all, args=(texts,), daemon=True)
+    process.start()
+    process.join(seconds)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        raise RenderTooSlow(f"formatting took longer than {seconds:g} s")
+
+
+@contextlib.contextmanager
+def _interval_timer(seconds: float):
+    """RenderTooSlow when the block runs longer than `seconds`; main thread only. It interrupts
+    whatever is running, so only rendering belongs inside."""
 
     def expired(signum, frame):
         raise RenderTooSlow(f"formatting took longer than {seconds:g} s")
@@ -253,6 +270,20 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@functools.cache
+def _child_processes():
+    """Children forked from a server process that has loaded this module and nothing else: a
+    fork of a process with other threads running could inherit a lock one of them held."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def _render_all(texts: list[str]) -> None:
+    for text in texts:
+        render_markdown(text)
 
 
 # Remembered, so that a text checked under a time limit is not formatted again when it is saved.
