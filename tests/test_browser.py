@@ -402,3 +402,24 @@ def test_the_day_follows_the_browsers_time_zone_unless_one_is_chosen(live_server
     finally:
         context.close()
     assert page.problems == []
+
+
+def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server, content, page, page_without_js):
+    page.goto(f"{live_server.url}/questions/")
+    page.evaluate("window.notReloaded = true")
+    total = len(row_slugs(page))
+    page.locator("input[name=q]").press_sequentially("kl divergence", delay=30)
+    page.wait_for_url("**/questions/?q=kl%20divergence")  # no empty filters in the address
+    page.wait_for_function(f"() => document.querySelectorAll('#results .question-title').length < {total}")
+    found = row_slugs(page)
+    assert 0 < len(found) < total
+    assert f"Showing {len(found)} of {total} questions" in page.inner_text("#filter-summary")
+    assert page.evaluate("window.notReloaded") is True
+    assert page.input_value("input[name=q]") == "kl divergence"  # the box was not swapped under the typing
+
+    plain = page_without_js
+    plain.goto(f"{live_server.url}/questions/")
+    plain.fill("input[name=q]", "kl divergence")
+    plain.click(".filters button[type=submit]")
+    plain.wait_for_url("**/questions/?q=kl+divergence*")
+    assert row_slugs(plain) == found

@@ -8,7 +8,7 @@ from progress.models import StudiedMark
 from tests.conftest import make_topic
 from tests.test_load_content import PATHS, TOPIC, load, write
 from topics import catalog
-from topics.models import ContentVersion, PathStep, Question, Section, StudyPath, Topic
+from topics.models import Answer, ContentVersion, PathStep, Question, Section, StudyPath, Topic
 
 
 def token() -> int:
@@ -106,3 +106,16 @@ def test_the_version_row_is_recreated_when_missing(alice_client, db):
     make_topic()
     assert token() != 0
     assert "Question 1.1 of ml-breadth?" in page(alice_client)
+
+
+def test_answers_saved_updated_or_deleted_move_the_version(alice_client, topic):
+    assert "ml-breadth-q1-1" not in page(alice_client, "/questions/?q=eigenvalue")
+    answer = Answer.objects.get(question__slug="ml-breadth-q1-1")
+    answer.body = "An eigenvalue answer."
+    answer.save()
+    assert "ml-breadth-q1-1" in page(alice_client, "/questions/?q=eigenvalue")
+    Answer.objects.filter(id=answer.id).update(body="A singular value answer.")
+    assert "ml-breadth-q1-1" not in page(alice_client, "/questions/?q=eigenvalue")
+    assert "ml-breadth-q1-1" in page(alice_client, "/questions/?q=singular")
+    Answer.objects.filter(id=answer.id).delete()
+    assert "ml-breadth-q1-1" not in page(alice_client, "/questions/?q=singular")

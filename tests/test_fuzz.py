@@ -21,7 +21,7 @@ slug = st.one_of(
     st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True),
 )
 params = st.dictionaries(
-    st.sampled_from(["difficulty", "status", "path", "topic", "next", "confirm", "page", "x"]), text, max_size=4
+    st.sampled_from(["q", "difficulty", "status", "path", "topic", "next", "confirm", "page", "x"]), text, max_size=4
 )
 form = st.dictionaries(
     st.sampled_from(

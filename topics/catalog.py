@@ -1,6 +1,6 @@
 """The content as pages read it: one in-memory snapshot per content version, in each process.
 
-Every write to the content (topics, sections, questions, study paths), whether a save, a
+Every write to the content (topics, sections, questions, answers, study paths), whether a save, a
 delete or a bulk update, gives the one `ContentVersion` row a new token in the same
 transaction.
 A page reads that token together with the user's own marks in one query
@@ -20,7 +20,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
-from topics.models import ContentVersion, PathStep, Question, Section, StudyPath, Topic
+from topics.models import Answer, ContentVersion, PathStep, Question, Section, StudyPath, Topic
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class Catalog:
             placed[step.path_id].update(ids)
             self._plans[step.path_id].append(PlannedStep(step, ids))
         self._path_ids = {path_id: frozenset(ids) for path_id, ids in placed.items()}
+        self._search_texts: dict[int, str] | None = None
 
     def topic(self, slug: str) -> Topic | None:
         return self._topic_by_slug.get(slug)
@@ -103,6 +104,23 @@ class Catalog:
 
     def path_question_ids(self, path: StudyPath) -> frozenset[int]:
         return self._path_ids.get(path.id, frozenset())
+
+    def search_texts(self) -> dict[int, str]:
+        """{question id: what a search looks in}, case-folded: the question's title, its
+        section's and topic's titles, and its answers' Markdown. Read on the first search of
+        this content version (one query), then kept with the snapshot."""
+        texts = self._search_texts
+        if texts is None:
+            answers: dict[int, list[str]] = {}
+            for question_id, body in Answer.objects.filter(question_id__in=self._by_id).values_list(
+                "question_id", "body"
+            ):
+                answers.setdefault(question_id, []).append(body)
+            texts = self._search_texts = {
+                q.id: "\n".join([q.title, q.section.title, q.section.topic.title, *answers.get(q.id, ())]).casefold()
+                for q in self.questions
+            }
+        return texts
 
 
 def with_flags(questions: Iterable[Question], flags) -> list[Question]:
@@ -174,6 +192,6 @@ def _content_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    for model in (Topic, Section, Question, StudyPath, PathStep):
+    for model in (Topic, Section, Question, Answer, StudyPath, PathStep):
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             signal.connect(_content_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{name}")

@@ -18,7 +18,8 @@ from topics.catalog import Catalog, Snapshot, with_flags
 from topics.models import Difficulty, PathStep, Question, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
-FILTER_FIELDS = ("difficulty", "status", "path")
+FILTER_FIELDS = ("q", "difficulty", "status", "path")
+SEARCH_MAX_LENGTH = 100
 
 
 class BadFilter(Exception):
@@ -26,6 +27,7 @@ class BadFilter(Exception):
 
 
 class QuestionFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, label="Search")
     difficulty = forms.MultipleChoiceField(
         choices=Difficulty.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -39,6 +41,11 @@ class QuestionFilterForm(forms.Form):
 
     def clean_path(self) -> StudyPath | None:
         return self.paths.get(self.cleaned_data["path"])
+
+    def search_terms(self) -> list[str]:
+        """The words searched for, each to be found (in any case) in the question's title, its
+        section's or topic's title, or its answer."""
+        return self.cleaned_data["q"].casefold().split()
 
 
 @dataclass
@@ -103,7 +110,7 @@ def validated_filters(catalog: Catalog, data: QueryDict) -> QuestionFilterForm:
             for name, errors in form.errors.items():
                 value = ", ".join(data.getlist(name))
                 problems.append(f"{name}={value}: {' '.join(errors)}")
-            found = "Unknown filter value. " + " ".join(problems)
+            found = "A filter in this address cannot be used. " + " ".join(problems)
         if len(_VALIDATED) >= 2048:  # bounded: odd addresses are unlimited
             _VALIDATED.clear()
         _VALIDATED[key] = found
@@ -126,10 +133,13 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
     path = form.cleaned_data["path"]
     in_path = catalog.path_question_ids(path) if path else None
     studied, starred = flags.studied, flags.starred
+    terms = form.search_terms()
+    texts = catalog.search_texts() if terms else {}
     matched = [
         q
         for q in scope
-        if (not difficulties or q.difficulty in difficulties)
+        if (not terms or all(term in texts[q.id] for term in terms))
+        and (not difficulties or q.difficulty in difficulties)
         and (in_path is None or q.id in in_path)
         and (status != "studied" or q.id in studied)
         and (status != "not-studied" or q.id not in studied)

@@ -139,6 +139,8 @@ class Answer(models.Model):
     html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(default=0)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
 

@@ -70,6 +70,7 @@ def filter_form(context, listing):
     path = data.get("path")
     key = (
         context["request"].path,
+        data.get("q") or "",
         tuple(sorted(data.get("difficulty") or ())),
         data.get("status") or "",
         path.slug if path else "",

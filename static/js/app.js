@@ -70,3 +70,13 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
   document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax" +
     (window.location.protocol === "https:" ? "; secure" : "");
 })();
+
+// A filter left at "all" stays out of the address: the list's URL reads ?difficulty=easy, not
+// ?q=&difficulty=easy&status=&path=, like the one a plain form would give with those fields set.
+document.addEventListener("htmx:configRequest", function (event) {
+  if (event.detail.verb !== "get") return;
+  var data = event.detail.formData;
+  var empty = [];
+  data.forEach(function (value, name) { if (value === "") empty.push(name); });
+  empty.forEach(function (name) { data.delete(name); });
+});
