@@ -30,6 +30,13 @@ def test_words_are_found_in_titles_and_answers_in_any_case(anon_client, searchab
     assert shown(anon_client.get("/questions/?q=kullback").content.decode()) == ["other-q1-1"]
 
 
+def test_a_word_is_found_where_a_word_starts(anon_client, searchable):
+    assert shown(anon_client.get("/questions/?q=diverg").content.decode()) == ["ml-breadth-q1-2", "other-q1-1"]
+    assert shown(anon_client.get("/questions/?q=ergence").content.decode()) == []  # inside a word
+    assert shown(anon_client.get("/questions/?q=leibler").content.decode()) == ["other-q1-1"]  # after a dash
+    assert shown(anon_client.get("/questions/?q=**kullback").content.decode()) == ["other-q1-1"]
+
+
 def test_every_word_must_be_found(anon_client, searchable):
     assert shown(anon_client.get("/questions/?q=divergence+symmetric").content.decode()) == ["ml-breadth-q1-2"]
     page = anon_client.get("/questions/?q=divergence+transformer").content.decode()

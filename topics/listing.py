@@ -5,6 +5,7 @@ one query reads, so every page costs the same few queries however many questions
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -42,10 +43,11 @@ class QuestionFilterForm(forms.Form):
     def clean_path(self) -> StudyPath | None:
         return self.paths.get(self.cleaned_data["path"])
 
-    def search_terms(self) -> list[str]:
-        """The words searched for, each to be found (in any case) in the question's title, its
-        section's or topic's title, or its answer."""
-        return self.cleaned_data["q"].casefold().split()
+    def search_terms(self) -> list[re.Pattern]:
+        """The words searched for, each to be found (in any case) at the start of a word in the
+        question's title, its section's or topic's title, or its answer: "rag" finds RAG, not
+        "average"; "norm" finds normalization."""
+        return [re.compile(r"(?<!\w)" + re.escape(word)) for word in self.cleaned_data["q"].casefold().split()]
 
 
 @dataclass
@@ -138,7 +140,7 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
     matched = [
         q
         for q in scope
-        if (not terms or all(term in texts[q.id] for term in terms))
+        if (not terms or all(term.search(texts[q.id]) for term in terms))
         and (not difficulties or q.difficulty in difficulties)
         and (in_path is None or q.id in in_path)
         and (status != "studied" or q.id in studied)
