@@ -15,6 +15,7 @@ urlpatterns = [
     path("questions/<slug:slug>/star/", progress_views.set_starred, name="set_starred"),
     path("questions/<slug:slug>/note/", progress_views.edit_note, name="edit_note"),
     path("questions/<slug:slug>/recall/", progress_views.rate_recall, name="rate_recall"),
+    path("random/", topic_views.random_question, name="random_question"),
     path("review/", review_views.review_page, name="review"),
     path("review/settings/", review_views.review_settings, name="review_settings"),
     path("account/progress/", account_views.progress_page, name="account_progress"),

@@ -423,3 +423,16 @@ def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server,
     plain.click(".filters button[type=submit]")
     plain.wait_for_url("**/questions/?q=kl+divergence*")
     assert row_slugs(plain) == found
+
+
+def test_a_random_pick_follows_the_filters_and_leads_to_the_next(live_server, content, page):
+    page.goto(f"{live_server.url}/topics/ml-breadth/")
+    page.check("input[name=difficulty][value=easy]")
+    page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
+    # the link was swapped in with the list, so it names the filter just chosen
+    assert "difficulty=easy" in page.get_attribute(".random-pick a", "href")
+    page.click(".random-pick a")
+    page.wait_for_url("**/questions/logistic-regression/?practice=*")
+    page.click("text=Another random question from your list")
+    page.wait_for_url("**/questions/logistic-regression/?practice=*")  # the only easy one: picked again
+    assert "difficulty%3Deasy" in page.url

@@ -21,7 +21,11 @@ slug = st.one_of(
     st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True),
 )
 params = st.dictionaries(
-    st.sampled_from(["q", "difficulty", "status", "path", "topic", "next", "confirm", "page", "x"]), text, max_size=4
+    st.sampled_from(
+        ["q", "difficulty", "status", "path", "topic", "after", "practice", "next", "confirm", "page", "x"]
+    ),
+    text,
+    max_size=4,
 )
 form = st.dictionaries(
     st.sampled_from(
@@ -57,6 +61,7 @@ GET_URLS = [
     "/topics/{}/",
     "/questions/{}/",
     "/questions/",
+    "/random/",
     "/paths/",
     "/paths/{}/",
     "/review/",

@@ -1,10 +1,13 @@
+import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from progress import queries as progress
@@ -12,7 +15,7 @@ from progress import review
 from progress.activity import heatmap
 from progress.queries import Tally
 from topics.catalog import snapshot, with_flags
-from topics.listing import BadFilter, build_listing, build_path_views
+from topics.listing import FILTER_FIELDS, BadFilter, build_listing, build_path_views
 from topics.models import Difficulty, Question, Section, StudyPath, Topic
 
 
@@ -93,7 +96,13 @@ def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
         visible = [view for view in views.values() if view.questions]
     else:
         visible = [view for view in views.values() if view.questions or view.section.intro_html]
-    return {"topic": topic, "sections": visible, "topic_tally": topic_tally, "listing": listing}
+    return {
+        "topic": topic,
+        "sections": visible,
+        "topic_tally": topic_tally,
+        "listing": listing,
+        "random_url": random_url(listing, topic),
+    }
 
 
 @vary_on_headers("HX-Request")
@@ -117,7 +126,7 @@ def question_list_context(request: HttpRequest, data: QueryDict) -> dict:
         if not group.sections or group.sections[-1].section.id != section.id:
             group.sections.append(SectionView(section))
         group.sections[-1].questions.append(question)
-    return {"groups": list(groups.values()), "listing": listing}
+    return {"groups": list(groups.values()), "listing": listing, "random_url": random_url(listing)}
 
 
 @vary_on_headers("HX-Request")
@@ -155,6 +164,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next_url": request.get_full_path(),
             "note": note,
             "card": progress.review_card_for(request.user, question),
+            **practice_context(request, question),
         },
     )
 
@@ -267,3 +277,63 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
         "topic_tally": topic_tally,
         "section_tally": section_tallies[question.section_id],
     }
+
+
+def list_query(data: QueryDict, topic_slug: str = "") -> str:
+    """The address query that names a list: its topic (for the random pick) and its filters,
+    without the empty ones."""
+    kept = QueryDict(mutable=True)
+    if topic_slug:
+        kept["topic"] = topic_slug
+    for name in FILTER_FIELDS:
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+def random_url(listing, topic: Topic | None = None) -> str:
+    """Where "a random question from this list" points; "" when the list is empty."""
+    if not listing.matched:
+        return ""
+    query = list_query(listing.form.data, topic.slug if topic else "")
+    return f"{reverse('random_question')}?{query}" if query else reverse("random_question")
+
+
+@require_GET
+def random_question(request: HttpRequest) -> HttpResponse:
+    """A question picked at random from a list (a topic's with `topic`, else the site's) and its
+    filters: interviews do not ask in reading order. `after` names the question just shown, which
+    is not picked again while there is another. The question page links to the next pick."""
+    snap = snapshot(request)
+    topic = None
+    if request.GET.get("topic"):
+        topic = get_topic_or_404(request, request.GET["topic"])
+    scope = snap.catalog.topic_questions(topic.id) if topic else snap.catalog.questions
+    list_url = topic.get_absolute_url() if topic else reverse("question_list")
+    try:
+        listing = build_listing(snap, request.GET, scope)
+    except BadFilter as error:
+        template = "topics/topic_detail.html" if topic else "topics/question_list.html"
+        return bad_filter(request, error, template, {"topic": topic, "clear_url": list_url})
+    if not listing.matched:
+        messages.info(request, "No question matches these filters, so there is none to pick.")
+        query = list_query(request.GET)
+        return redirect(f"{list_url}?{query}" if query else list_url)
+    after = request.GET.get("after", "")
+    candidates = [q for q in listing.matched if q.slug != after] or listing.matched
+    question = secrets.choice(candidates)
+    return redirect(
+        f"{question.get_absolute_url()}?{urlencode({'practice': list_query(request.GET, topic.slug if topic else '')})}"
+    )
+
+
+def practice_context(request: HttpRequest, question: Question) -> dict:
+    """On a question reached by a random pick (`practice` names its list): the link to the next."""
+    practice = request.GET.get("practice")
+    if practice is None:
+        return {}
+    data = QueryDict(practice)
+    query = list_query(data, data.get("topic", ""))
+    separator = "&" if query else ""
+    return {"practice_url": f"{reverse('random_question')}?{query}{separator}{urlencode({'after': question.slug})}"}
