@@ -416,6 +416,8 @@ def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server,
     assert f"Showing {len(found)} of {total} questions" in page.inner_text("#filter-summary")
     assert page.evaluate("window.notReloaded") is True
     assert page.input_value("input[name=q]") == "kl divergence"  # the box was not swapped under the typing
+    # announced to screen readers from a live region outside the swapped list
+    assert page.inner_text("#results-status") == f"Showing {len(found)} of {total} questions"
 
     plain = page_without_js
     plain.goto(f"{live_server.url}/questions/")

@@ -87,3 +87,9 @@ def test_list_pages_link_to_a_pick_from_what_they_show(anon_client, content, url
 
 def test_an_empty_list_offers_no_pick(alice_client, content):  # noqa: F811
     assert "A random question from this list" not in alice_client.get("/questions/?status=studied").content.decode()
+
+
+def test_a_path_page_links_to_a_pick_from_the_path(anon_client, content):  # noqa: F811
+    page = anon_client.get("/paths/plan/").content.decode()
+    assert '<a href="/random/?path=plan">A random question from this path →</a>' in page
+    assert picks(anon_client, "path=plan") == {"ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q2-3"}

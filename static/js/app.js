@@ -80,3 +80,14 @@ document.addEventListener("htmx:configRequest", function (event) {
   data.forEach(function (value, name) { if (value === "") empty.push(name); });
   empty.forEach(function (name) { data.delete(name); });
 });
+
+// A list swapped in after a search or filter change is announced to screen readers by its
+// summary ("Showing 4 of 67 questions"), from a live region that stays in the page.
+document.addEventListener("htmx:afterSettle", function () {
+  var status = document.getElementById("results-status");
+  var results = document.getElementById("results");
+  if (!status || !results) return;
+  var summary = results.querySelector("#filter-summary span, .empty");
+  var text = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+  if (text !== status.textContent) status.textContent = text;
+});
