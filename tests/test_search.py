@@ -101,3 +101,30 @@ def test_a_search_costs_no_query_after_the_first(alice_client, searchable):
     assert count("/questions/?q=divergence") == unfiltered + 1  # the answers, read once
     assert count("/questions/?q=kullback") == unfiltered
     assert count("/topics/ml-breadth/?q=divergence") == count("/topics/ml-breadth/")
+
+
+def test_best_matches_come_first_and_topics_and_sections_stay_whole(anon_client, searchable):
+    def retitle(slug: str, title: str) -> None:
+        question = Question.objects.get(slug=slug)
+        question.title = title
+        question.save()
+
+    def answer(slug: str, body: str) -> None:
+        found = Answer.objects.get(question__slug=slug)
+        found.body = body
+        found.save()
+
+    retitle("other-q1-2", "What is entropy?")
+    answer("ml-breadth-q1-1", "Entropy comes up here too.")
+    # a title match in a later topic before an answer match in an earlier one; the later topic's
+    # other match ("cross-entropy", in an answer) stays with it
+    found = shown(anon_client.get("/questions/?q=entropy").content.decode())
+    assert found == ["other-q1-2", "other-q1-1", "ml-breadth-q1-1"]
+
+    retitle("ml-breadth-q2-3", "When does boosting overfit?")
+    answer("ml-breadth-q1-3", "Compare with boosting.")
+    page = anon_client.get("/topics/ml-breadth/?q=boosting").content.decode()
+    # section 2 ("Gradient boosting") first, its titled question first; then section 1's answer match
+    assert shown(page) == ["ml-breadth-q2-3", "ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q1-3"]
+    assert page.index('id="section-section-2"') < page.index('id="section-section-1"')
+    assert "Showing <strong>4</strong> of 6 questions" in page

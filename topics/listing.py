@@ -83,6 +83,10 @@ class Listing:
         return FilterChoices(Difficulty.choices, STATUS_CHOICES, self.paths)
 
     @property
+    def searched(self) -> bool:
+        return bool(self.form.cleaned_data.get("q", "").strip())
+
+    @property
     def active(self) -> bool:
         return any(self.form.cleaned_data.get(name) for name in FILTER_FIELDS)
 
@@ -147,7 +151,44 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
         and (status != "not-studied" or q.id not in studied)
         and (status != "starred" or q.id in starred)
     ]
+    if terms:
+        matched = best_matches_first(matched, terms)
     return Listing(form=form, scope=scope, matched=matched, flags=flags, paths=catalog.paths)
+
+
+def best_matches_first(questions: list[Question], terms: list[re.Pattern]) -> list[Question]:
+    """Search results with the questions whose title holds every word first, then those whose
+    title, section and topic together hold them, then the rest (found in an answer). Topics and
+    sections stay whole: each goes where its best question goes, and reading order breaks ties."""
+
+    def score(question: Question) -> int:
+        section = question.section
+        if all(term.search(question.title.casefold()) for term in terms):
+            return 2
+        names = f"{question.title}\n{section.title}\n{section.topic.title}".casefold()
+        return 1 if all(term.search(names) for term in terms) else 0
+
+    scores = {q.id: score(q) for q in questions}
+    best_topic: dict[int, int] = {}
+    best_section: dict[int, int] = {}
+    for q in questions:
+        best_topic[q.section.topic_id] = max(best_topic.get(q.section.topic_id, 0), scores[q.id])
+        best_section[q.section_id] = max(best_section.get(q.section_id, 0), scores[q.id])
+    topic_seen: dict[int, int] = {}
+    section_seen: dict[int, int] = {}
+    for index, q in enumerate(questions):
+        topic_seen.setdefault(q.section.topic_id, index)
+        section_seen.setdefault(q.section_id, index)
+    return sorted(
+        questions,
+        key=lambda q: (
+            -best_topic[q.section.topic_id],
+            topic_seen[q.section.topic_id],
+            -best_section[q.section_id],
+            section_seen[q.section_id],
+            -scores[q.id],
+        ),
+    )
 
 
 @dataclass

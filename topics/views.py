@@ -92,7 +92,10 @@ def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
     }
     for question in listing.shown:
         views[question.section_id].questions.append(question)
-    if listing.active:
+    if listing.searched:  # sections in the order of their best match
+        order = {question.section_id: rank for rank, question in reversed(list(enumerate(listing.matched)))}
+        visible = sorted((view for view in views.values() if view.questions), key=lambda v: order[v.section.id])
+    elif listing.active:
         visible = [view for view in views.values() if view.questions]
     else:
         visible = [view for view in views.values() if view.questions or view.section.intro_html]
