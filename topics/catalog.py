@@ -12,6 +12,7 @@ Snapshot objects are shared by every request a process serves and are never chan
 that needs per-user flags on questions gets copies (`with_flags`).
 """
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ class Catalog:
             placed[step.path_id].update(ids)
             self._plans[step.path_id].append(PlannedStep(step, ids))
         self._path_ids = {path_id: frozenset(ids) for path_id, ids in placed.items()}
-        self._search_texts: dict[int, str] | None = None
+        self._search_index: dict[int, SearchText] | None = None
 
     def topic(self, slug: str) -> Topic | None:
         return self._topic_by_slug.get(slug)
@@ -105,22 +106,43 @@ class Catalog:
     def path_question_ids(self, path: StudyPath) -> frozenset[int]:
         return self._path_ids.get(path.id, frozenset())
 
-    def search_texts(self) -> dict[int, str]:
-        """{question id: what a search looks in}, case-folded: the question's title, its
-        section's and topic's titles, and its answers' Markdown. Read on the first search of
-        this content version (one query), then kept with the snapshot."""
-        texts = self._search_texts
-        if texts is None:
+    def search_index(self) -> dict[int, "SearchText"]:
+        """{question id: its words, for search}. Read on the first search of this content
+        version (one query for the answers), then kept with the snapshot."""
+        index = self._search_index
+        if index is None:
             answers: dict[int, list[str]] = {}
-            for question_id, body in Answer.objects.filter(question_id__in=self._by_id).values_list(
-                "question_id", "body"
-            ):
+            rows = Answer.objects.filter(question_id__in=self._by_id).values_list("question_id", "body")
+            for question_id, body in rows:
                 answers.setdefault(question_id, []).append(body)
-            texts = self._search_texts = {
-                q.id: "\n".join([q.title, q.section.title, q.section.topic.title, *answers.get(q.id, ())]).casefold()
-                for q in self.questions
-            }
-        return texts
+            index = {}
+            for q in self.questions:
+                names = words(f"{q.section.title} {q.section.topic.title}")
+                title = words(q.title)
+                index[q.id] = SearchText(
+                    title, f"{title}{names}", f"{title}{names}{words(' '.join(answers.get(q.id, ())))}"
+                )
+            self._search_index = index  # whole, for the threads that share this snapshot
+        return index
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> str:
+    """`text` as its words, case-folded, each after a space: " what is kl divergence". A word
+    that starts with `w` is then found by searching for " w"."""
+    return "".join(f" {word}" for word in _WORD.findall(text.casefold()))
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """A question's words for search: its title; with its section's and topic's titles; and with
+    its answers too (their Markdown source)."""
+
+    title: str
+    names: str
+    everything: str
 
 
 def with_flags(questions: Iterable[Question], flags) -> list[Question]:

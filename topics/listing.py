@@ -5,7 +5,6 @@ one query reads, so every page costs the same few queries however many questions
 """
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from progress import queries as progress
 from progress.queries import Tally
-from topics.catalog import Catalog, Snapshot, with_flags
+from topics.catalog import Catalog, SearchText, Snapshot, with_flags, words
 from topics.models import Difficulty, PathStep, Question, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
@@ -43,11 +42,11 @@ class QuestionFilterForm(forms.Form):
     def clean_path(self) -> StudyPath | None:
         return self.paths.get(self.cleaned_data["path"])
 
-    def search_terms(self) -> list[re.Pattern]:
+    def search_terms(self) -> list[str]:
         """The words searched for, each to be found (in any case) at the start of a word in the
         question's title, its section's or topic's title, or its answer: "rag" finds RAG, not
-        "average"; "norm" finds normalization."""
-        return [re.compile(r"(?<!\w)" + re.escape(word)) for word in self.cleaned_data["q"].casefold().split()]
+        "average"; "norm" finds normalization. In the form that topics.catalog.words writes."""
+        return [f" {word}" for word in words(self.cleaned_data["q"]).split()]
 
 
 @dataclass
@@ -140,11 +139,11 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
     in_path = catalog.path_question_ids(path) if path else None
     studied, starred = flags.studied, flags.starred
     terms = form.search_terms()
-    texts = catalog.search_texts() if terms else {}
+    index = catalog.search_index() if terms else {}
     matched = [
         q
         for q in scope
-        if (not terms or all(term.search(texts[q.id]) for term in terms))
+        if (not terms or all(term in index[q.id].everything for term in terms))
         and (not difficulties or q.difficulty in difficulties)
         and (in_path is None or q.id in in_path)
         and (status != "studied" or q.id in studied)
@@ -152,21 +151,20 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
         and (status != "starred" or q.id in starred)
     ]
     if terms:
-        matched = best_matches_first(matched, terms)
+        matched = best_matches_first(matched, terms, index)
     return Listing(form=form, scope=scope, matched=matched, flags=flags, paths=catalog.paths)
 
 
-def best_matches_first(questions: list[Question], terms: list[re.Pattern]) -> list[Question]:
+def best_matches_first(questions: list[Question], terms: list[str], index: dict[int, SearchText]) -> list[Question]:
     """Search results with the questions whose title holds every word first, then those whose
     title, section and topic together hold them, then the rest (found in an answer). Topics and
     sections stay whole: each goes where its best question goes, and reading order breaks ties."""
 
     def score(question: Question) -> int:
-        section = question.section
-        if all(term.search(question.title.casefold()) for term in terms):
+        text = index[question.id]
+        if all(term in text.title for term in terms):
             return 2
-        names = f"{question.title}\n{section.title}\n{section.topic.title}".casefold()
-        return 1 if all(term.search(names) for term in terms) else 0
+        return 1 if all(term in text.names for term in terms) else 0
 
     scores = {q.id: score(q) for q in questions}
     best_topic: dict[int, int] = {}
