@@ -408,20 +408,20 @@ def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server,
     page.goto(f"{live_server.url}/questions/")
     page.evaluate("window.notReloaded = true")
     total = len(row_slugs(page))
-    page.locator("input[name=q]").press_sequentially("kl divergence", delay=30)
+    page.locator(".filters input[name=q]").press_sequentially("kl divergence", delay=30)
     page.wait_for_url("**/questions/?q=kl%20divergence")  # no empty filters in the address
     page.wait_for_function(f"() => document.querySelectorAll('#results .question-title').length < {total}")
     found = row_slugs(page)
     assert 0 < len(found) < total
     assert f"Showing {len(found)} of {total} questions" in page.inner_text("#filter-summary")
     assert page.evaluate("window.notReloaded") is True
-    assert page.input_value("input[name=q]") == "kl divergence"  # the box was not swapped under the typing
+    assert page.input_value(".filters input[name=q]") == "kl divergence"  # the box was not swapped under the typing
     # announced to screen readers from a live region outside the swapped list
     assert page.inner_text("#results-status") == f"Showing {len(found)} of {total} questions"
 
     plain = page_without_js
     plain.goto(f"{live_server.url}/questions/")
-    plain.fill("input[name=q]", "kl divergence")
+    plain.fill(".filters input[name=q]", "kl divergence")
     plain.click(".filters button[type=submit]")
     plain.wait_for_url("**/questions/?q=kl+divergence*")
     assert row_slugs(plain) == found
@@ -438,3 +438,13 @@ def test_a_random_pick_follows_the_filters_and_leads_to_the_next(live_server, co
     page.click("text=Another random question from your list")
     page.wait_for_url("**/questions/logistic-regression/?practice=*")  # the only easy one: picked again
     assert "difficulty%3Deasy" in page.url
+
+
+def test_the_header_search_box_leads_to_the_results(live_server, content, page_without_js):
+    page = page_without_js
+    page.goto(f"{live_server.url}/paths/")
+    page.fill(".site-search input[name=q]", "kl divergence")
+    page.press(".site-search input[name=q]", "Enter")
+    page.wait_for_url("**/questions/?q=kl+divergence")
+    assert page.input_value(".filters input[name=q]") == "kl divergence"
+    assert "What is KL divergence" in page.inner_text("#results .question-title >> nth=0")

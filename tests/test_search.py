@@ -128,3 +128,11 @@ def test_best_matches_come_first_and_topics_and_sections_stay_whole(anon_client,
     assert shown(page) == ["ml-breadth-q2-3", "ml-breadth-q2-1", "ml-breadth-q2-2", "ml-breadth-q1-3"]
     assert page.index('id="section-section-2"') < page.index('id="section-section-1"')
     assert "Showing <strong>4</strong> of 6 questions" in page
+
+
+def test_every_page_has_a_search_box_in_its_header(alice_client, anon_client, searchable):
+    form = '<form class="site-search" role="search" method="get" action="/questions/">'
+    for client in (alice_client, anon_client):
+        for url in ("/", "/topics/ml-breadth/", "/questions/ml-breadth-q1-1/", "/paths/"):
+            page = client.get(url).content.decode()
+            assert form in page and 'name="q"' in page.split(form)[1].split("</form>")[0], url

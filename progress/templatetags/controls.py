@@ -122,15 +122,21 @@ def _header_frames(script_prefix: str) -> tuple[tuple[str, str, str], tuple[str,
             f'<a href="{url("question_list")}">Questions</a><a href="{url("path_list")}">Study paths</a>'
         )
 
+    search = (
+        f'<form class="site-search" role="search" method="get" action="{url("question_list")}">'
+        '<input type="search" name="q" maxlength="100" placeholder="Search questions" aria-label="Search questions">'
+        "</form>"
+    )
     member = (
-        start("Dashboard") + f'<a href="{url("review")}">Review</a></nav><div class="account"><span class="who">',
+        start("Dashboard")
+        + f'<a href="{url("review")}">Review</a></nav>{search}<div class="account"><span class="who">',
         f'</span><a href="{url("account_progress")}">Your data</a><a href="{url("password_change")}">Password</a>'
         f'<form method="post" action="{url("logout")}" class="inline">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="',
         '"><button type="submit" class="link-button">Log out</button></form></div></header>',
     )
     visitor = (
-        start("Topics") + f'</nav><div class="account"><a href="{url("login")}',
+        start("Topics") + f'</nav>{search}<div class="account"><a href="{url("login")}',
         f'">Log in</a><a class="button" href="{url("signup")}',
         '">Sign up</a></div></header>',
     )
