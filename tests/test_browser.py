@@ -448,3 +448,28 @@ def test_the_header_search_box_leads_to_the_results(live_server, content, page_w
     page.wait_for_url("**/questions/?q=kl+divergence")
     assert page.input_value(".filters input[name=q]") == "kl divergence"
     assert "What is KL divergence" in page.inner_text("#results .question-title >> nth=0")
+
+
+def test_keys_show_rate_tick_and_move_but_never_while_typing(live_server, content, page):
+    sign_up(page, live_server.url, "kai")
+    page.goto(f"{live_server.url}/review/")
+    assert page.is_visible(".keys-help")
+    page.keyboard.press("3")  # the answer is not shown yet: nothing to rate
+    assert "10 questions left today" in page.inner_text(".review-left")
+    page.keyboard.press(" ")
+    assert page.eval_on_selector("#review-card details.answer", "d => d.open")
+    page.keyboard.press("3")
+    page.wait_for_function("() => document.querySelector('.review-left').innerText.startsWith('9 ')")
+
+    page.goto(f"{live_server.url}/questions/logistic-regression/")
+    page.click("#note a >> text=Add a note")
+    page.fill("textarea[name=body]", "")
+    page.type("textarea[name=body]", "sn")  # typed into the note, not taken as keys
+    assert "logistic-regression" in page.url
+    assert not page.is_visible(".question-panel .tick-button.is-studied")
+    page.click("h1")  # focus leaves the note
+    page.keyboard.press("s")
+    page.wait_for_selector(".question-panel .tick-button.is-studied")
+    next_href = page.get_attribute(".pager a[rel=next]", "href")
+    page.keyboard.press("n")
+    page.wait_for_url(f"**{next_href}")

@@ -91,3 +91,38 @@ document.addEventListener("htmx:afterSettle", function () {
   var text = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
   if (text !== status.textContent) status.textContent = text;
 });
+
+// Keys, as flashcard tools have them. On the review page and a question page, Space shows the
+// answer and 1 to 4 rate it (Again, Hard, Good, Easy); on a question page, s marks it studied
+// or not, and n and p go to the next and previous question. Not while typing, and not with a
+// modifier, so the browser's own shortcuts keep working.
+document.documentElement.classList.add("js");
+document.addEventListener("keydown", function (event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  var target = event.target.closest ? event.target : document.body;
+  if (target.closest("input, textarea, select, [contenteditable]")) return;  // typing
+  if (event.key === " " && target.closest("button, a, summary")) return;  // Space presses what has focus
+  var card = document.getElementById("review-card") || document.querySelector("article.question");
+  if (!card) return;
+  var answer = card.querySelector("details.answer");
+  var press = function (selector) {
+    var control = card.querySelector(selector) || document.querySelector(selector);
+    if (!control || control.disabled) return false;
+    control.click();
+    return true;
+  };
+  var done = false;
+  if (event.key === " " && answer && !answer.open) {
+    answer.open = true;
+    done = true;
+  } else if (/^[1-4]$/.test(event.key) && answer && answer.open) {
+    done = press(".rate-" + ["again", "hard", "good", "easy"][Number(event.key) - 1]);
+  } else if (event.key === "s") {
+    done = press(".question-panel .tick-button");
+  } else if (event.key === "n") {
+    done = press(".pager a[rel=next]");
+  } else if (event.key === "p") {
+    done = press(".pager a[rel=prev]");
+  }
+  if (done) event.preventDefault();
+});
