@@ -473,3 +473,16 @@ def test_keys_show_rate_tick_and_move_but_never_while_typing(live_server, conten
     next_href = page.get_attribute(".pager a[rel=next]", "href")
     page.keyboard.press("n")
     page.wait_for_url(f"**{next_href}")
+
+    # they can be turned off (for speech input and other assistive tools), and that holds
+    page.click(".keys-toggle")
+    assert page.inner_text(".keys-toggle") == "Keys are off: turn them on"
+    page.reload()
+    assert page.inner_text(".keys-toggle") == "Keys are off: turn them on"
+    page.click("h1")
+    page.keyboard.press(" ")
+    assert not page.eval_on_selector("details.answer", "d => d.open")
+    page.click(".keys-toggle")
+    page.click("h1")
+    page.keyboard.press(" ")
+    assert page.eval_on_selector("details.answer", "d => d.open")

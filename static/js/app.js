@@ -95,10 +95,28 @@ document.addEventListener("htmx:afterSettle", function () {
 // Keys, as flashcard tools have them. On the review page and a question page, Space shows the
 // answer and 1 to 4 rate it (Again, Hard, Good, Easy); on a question page, s marks it studied
 // or not, and n and p go to the next and previous question. Not while typing, and not with a
-// modifier, so the browser's own shortcuts keep working.
+// modifier, so the browser's own shortcuts keep working. Single keys can clash with speech input
+// and other assistive tools, so the pages offer to turn them off (kept in this browser).
 document.documentElement.classList.add("js");
+function keysOn() {
+  try { return window.localStorage.getItem("keys") !== "off"; } catch (error) { return true; }
+}
+function showKeysSetting() {
+  var on = keysOn();
+  document.querySelectorAll(".keys-toggle").forEach(function (button) {
+    button.textContent = on ? "Turn keys off" : "Keys are off: turn them on";
+    button.setAttribute("aria-pressed", on ? "false" : "true");
+  });
+}
+document.addEventListener("DOMContentLoaded", showKeysSetting);
+document.addEventListener("htmx:afterSettle", showKeysSetting);
+document.addEventListener("click", function (event) {
+  if (!event.target.closest || !event.target.closest(".keys-toggle")) return;
+  try { window.localStorage.setItem("keys", keysOn() ? "off" : "on"); } catch (error) { return; }
+  showKeysSetting();
+});
 document.addEventListener("keydown", function (event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  if (!keysOn() || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
   var target = event.target.closest ? event.target : document.body;
   if (target.closest("input, textarea, select, [contenteditable]")) return;  // typing
   if (event.key === " " && target.closest("button, a, summary")) return;  // Space presses what has focus
