@@ -122,3 +122,12 @@ def reviewed_today(user, now: datetime | None = None) -> dict[int, int]:
     for rating in ReviewLog.objects.filter(user=user, reviewed_at__gte=today).values_list("rating", flat=True):
         counts[rating] = counts.get(rating, 0) + 1
     return counts
+
+
+def due_tomorrow(user, now: datetime | None = None) -> int:
+    """How many of the user's reviews of live questions come due tomorrow (in their time zone);
+    new questions are not counted."""
+    tomorrow = start_of_day(now or timezone.now()) + timedelta(days=1)
+    return ReviewCard.objects.filter(
+        user=user, question__archived=False, due__gte=tomorrow, due__lt=tomorrow + timedelta(days=1)
+    ).count()

@@ -18,11 +18,13 @@ def review_context(request: HttpRequest) -> dict:
         current = Question.objects.select_related("section__topic").prefetch_related("answers").get(id=queue[0])
         card = ReviewCard.objects.filter(user=request.user, question=current).first()
     done = review.reviewed_today(request.user)
+    tomorrow = review.due_tomorrow(request.user) if not queue else None
     return {
         "question": current,
         "card": card,
         "remaining": len(queue),
         "done_today": sum(done.values()),
+        "due_tomorrow": tomorrow,
         "done_by_rating": [(label, done.get(value, 0)) for value, label in Rating.choices],
         "ratings": Rating.choices,
         "settings_form": ReviewSettingsForm(instance=review.settings_for(request.user)),

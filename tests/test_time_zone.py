@@ -155,3 +155,26 @@ def test_an_alias_the_browser_sent_stays_selectable(anon_client):
     page = anon_client.get("/account/time-zone/").content.decode()
     assert '<option value="US/Pacific" selected>' in page
     assert '<option value="America/Los_Angeles">' in page
+
+
+def test_all_done_says_how_many_reviews_come_due_tomorrow_in_the_visitors_day(alice_client, alice, topic, frozen):
+    """At 03:00 UTC on 2 December it is 19:00 on 1 December in Los Angeles: their tomorrow is
+    2 December there, 08:00 UTC on the 2nd to 08:00 UTC on the 3rd."""
+    ReviewSettings.objects.create(user=alice, new_cards_per_day=0)
+    assert "No review comes due tomorrow." in alice_client.get("/review/").content.decode()
+    for slug, due in (
+        ("ml-breadth-q1-1", datetime(2026, 12, 2, 12, 0, tzinfo=dt_timezone.utc)),  # tomorrow in LA; today in UTC
+        ("ml-breadth-q1-2", datetime(2026, 12, 3, 5, 0, tzinfo=dt_timezone.utc)),  # tomorrow in both
+        ("ml-breadth-q1-3", datetime(2026, 12, 3, 12, 0, tzinfo=dt_timezone.utc)),  # tomorrow in UTC only
+    ):
+        ReviewCard.objects.create(
+            user=alice, question=Question.objects.get(slug=slug), state=2, stability=3.0, difficulty=5.0,
+            due=due, last_review=NOW, created_at=NOW,
+        )  # fmt: skip
+    alice_client.cookies["tz"] = "America/Los_Angeles"
+    page = alice_client.get("/review/").content.decode()
+    assert "All done for today" in page and "Tomorrow: <strong>2</strong> reviews come due." in page
+    Question.objects.filter(slug="ml-breadth-q1-2").update(archived=True)
+    assert "Tomorrow: <strong>1</strong> review comes due." in alice_client.get("/review/").content.decode()
+    del alice_client.cookies["tz"]  # UTC: q1-1 is due today, so today is not done
+    assert "<strong>1</strong> question left today" in alice_client.get("/review/").content.decode()
