@@ -82,10 +82,6 @@ class Listing:
         return FilterChoices(Difficulty.choices, STATUS_CHOICES, self.paths)
 
     @property
-    def searched(self) -> bool:
-        return bool(self.form.cleaned_data.get("q", "").strip())
-
-    @property
     def active(self) -> bool:
         return any(self.form.cleaned_data.get(name) for name in FILTER_FIELDS)
 
@@ -166,17 +162,18 @@ def best_matches_first(questions: list[Question], terms: list[str], index: dict[
             return 2
         return 1 if all(term in text.names for term in terms) else 0
 
-    scores = {q.id: score(q) for q in questions}
+    scores: dict[int, int] = {}
     best_topic: dict[int, int] = {}
     best_section: dict[int, int] = {}
-    for q in questions:
-        best_topic[q.section.topic_id] = max(best_topic.get(q.section.topic_id, 0), scores[q.id])
-        best_section[q.section_id] = max(best_section.get(q.section_id, 0), scores[q.id])
     topic_seen: dict[int, int] = {}
     section_seen: dict[int, int] = {}
-    for index, q in enumerate(questions):
-        topic_seen.setdefault(q.section.topic_id, index)
-        section_seen.setdefault(q.section_id, index)
+    for position, q in enumerate(questions):
+        topic_id, section_id = q.section.topic_id, q.section_id
+        scores[q.id] = found = score(q)
+        best_topic[topic_id] = max(best_topic.get(topic_id, 0), found)
+        best_section[section_id] = max(best_section.get(section_id, 0), found)
+        topic_seen.setdefault(topic_id, position)
+        section_seen.setdefault(section_id, position)
     return sorted(
         questions,
         key=lambda q: (

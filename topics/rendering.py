@@ -243,8 +243,7 @@ def check_render_time(texts: list[str], seconds: float) -> None:
     """
     if threading.current_thread() is threading.main_thread():
         with _interval_timer(seconds):
-            for text in texts:
-                render_markdown(text)
+            _render_all(texts)
         return
     process = _child_processes().Process(target=_render_all, args=(texts,), daemon=True)
     process.start()

@@ -92,11 +92,8 @@ def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
     }
     for question in listing.shown:
         views[question.section_id].questions.append(question)
-    if listing.searched:  # sections in the order of their best match
-        order = {question.section_id: rank for rank, question in reversed(list(enumerate(listing.matched)))}
-        visible = sorted((view for view in views.values() if view.questions), key=lambda v: order[v.section.id])
-    elif listing.active:
-        visible = [view for view in views.values() if view.questions]
+    if listing.active:  # the sections that hold a match, in the order of the matches (best first)
+        visible = [views[section_id] for section_id in dict.fromkeys(q.section_id for q in listing.matched)]
     else:
         visible = [view for view in views.values() if view.questions or view.section.intro_html]
     return {
@@ -282,9 +279,9 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
     }
 
 
-def list_query(data: QueryDict, topic_slug: str = "") -> str:
+def list_query(data: QueryDict, topic_slug: str = "", after: str = "") -> str:
     """The address query that names a list: its topic (for the random pick) and its filters,
-    without the empty ones."""
+    without the empty ones; then `after`, the question a random pick is not to repeat."""
     kept = QueryDict(mutable=True)
     if topic_slug:
         kept["topic"] = topic_slug
@@ -292,15 +289,20 @@ def list_query(data: QueryDict, topic_slug: str = "") -> str:
         values = [value for value in data.getlist(name) if value]
         if values:
             kept.setlist(name, values)
+    if after:
+        kept["after"] = after
     return kept.urlencode()
+
+
+def random_address(query: str) -> str:
+    return f"{reverse('random_question')}?{query}" if query else reverse("random_question")
 
 
 def random_url(listing, topic: Topic | None = None) -> str:
     """Where "a random question from this list" points; "" when the list is empty."""
     if not listing.matched:
         return ""
-    query = list_query(listing.form.data, topic.slug if topic else "")
-    return f"{reverse('random_question')}?{query}" if query else reverse("random_question")
+    return random_address(list_query(listing.form.data, topic.slug if topic else ""))
 
 
 @require_GET
@@ -337,6 +339,4 @@ def practice_context(request: HttpRequest, question: Question) -> dict:
     if practice is None:
         return {}
     data = QueryDict(practice)
-    query = list_query(data, data.get("topic", ""))
-    separator = "&" if query else ""
-    return {"practice_url": f"{reverse('random_question')}?{query}{separator}{urlencode({'after': question.slug})}"}
+    return {"practice_url": random_address(list_query(data, data.get("topic", ""), after=question.slug))}

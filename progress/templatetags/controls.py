@@ -10,6 +10,7 @@ from django_htmx.jinja import htmx_script
 
 from progress import controls as progress
 from progress.controls import Controls, safe
+from topics.listing import SEARCH_MAX_LENGTH
 
 register = template.Library()
 
@@ -124,7 +125,8 @@ def _header_frames(script_prefix: str) -> tuple[tuple[str, str, str], tuple[str,
 
     search = (
         f'<form class="site-search" role="search" method="get" action="{url("question_list")}">'
-        '<input type="search" name="q" maxlength="100" placeholder="Search questions" aria-label="Search questions">'
+        f'<input type="search" name="q" maxlength="{SEARCH_MAX_LENGTH}" placeholder="Search questions" '
+        'aria-label="Search questions">'
         "</form>"
     )
     member = (
