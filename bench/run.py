@@ -4,8 +4,8 @@ Steps: a fresh benchmark database (PostgreSQL; a local server is started when DA
 unset), the content, 10,000 users and 1,000,000 studied marks, a benchmark user with about a
 third of ML Breadth ticked; gunicorn with the production settings and the same gunicorn.conf.py
 as the container; wrk at a fixed concurrency after a warm-up, for /healthz, the ML Breadth topic
-page (logged in), /questions/ filtered by a path and a difficulty, and the HTMX tick. Then the
-topic page with an empty progress table and with the marks back, alternating. /healthz is
+page (logged in), /questions/ filtered by a path and a difficulty, a question page (which has no
+goal, but is the page read most), and the HTMX tick. Then the topic page with an empty progress table and with the marks back, alternating. /healthz is
 measured again after each endpoint, and each ratio is to the runs either side. Last, two
 reference pages (bench/urls.py: a logged-in request that only reads the session, and the site's
 layout around no content) show what the framework costs before a page does anything. Figures
@@ -386,10 +386,12 @@ def main() -> None:
         sys.exit("The benchmark database has no scale data: run without --skip-data first.")
     slugs = list(Question.objects.live().filter(section__topic__slug="ml-breadth").values_list("slug", flat=True)[:20])
     filtered = "/questions/?path=ml-engineer&difficulty=hard"
+    question = f"/questions/{slugs[1]}/"
     endpoints = {
         "healthz": ("GET", "/healthz", {}),
         "topic": ("GET", "/topics/ml-breadth/", {}),
         "filtered": ("GET", filtered, {}),
+        "question": ("GET", question, {}),
         "tick": ("POST", f"/questions/{slugs[0]}/studied/", {"studied": "1", "next": "/topics/ml-breadth/"}),
     }
     queries = {} if args.faults else queries_per_request(endpoints)
@@ -447,6 +449,7 @@ def main() -> None:
             [
                 ("topic", "/topics/ml-breadth/", logged_in, get_script),
                 ("filtered", filtered, logged_in, get_script),
+                ("question", question, logged_in, get_script),
                 ("tick", "/", tick_headers, tick_script),
             ],
         )
@@ -485,6 +488,7 @@ def main() -> None:
         ("GET /healthz (mean of the runs)", combined(results["healthz_runs"]), "healthz"),
         ("GET /topics/ml-breadth/", results["topic"], "topic"),
         (f"GET {filtered}", results["filtered"], "filtered"),
+        ("GET a question page (no goal: the page read most)", results["question"], "question"),
         ("POST tick (HTMX)", results["tick"], "tick"),
     ]
     print()

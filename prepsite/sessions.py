@@ -3,7 +3,10 @@
 Django's database sessions cost two queries on every logged-in request: the session, then its
 user. Here the session row names its user in a column, and loading the session joins the user;
 prepsite.auth hands that user to Django's usual checks (active account, session hash), so the
-rules are unchanged and only a query is saved.
+rules are unchanged and only a query is saved. The same query reads that user's flags and the
+content version (progress.queries.flags_columns), which nearly every page shows: a page that
+only reads needs no other query. They are used only once the user is authenticated
+(topics.catalog.snapshot), so a session that fails the checks shows nothing of them.
 
 The query is on every logged-in request, so its SQL is written once per database from the two
 models' fields rather than compiled by the ORM each time (building that queryset cost three
@@ -26,6 +29,7 @@ class _SessionQuery:
     user_attnames: list[str]
     user_pk_position: int  # in the row
     converters: list[tuple]  # (position in the row, column, converter functions)
+    flags_position: int  # where the flag columns start, after the session's and the user's
 
 
 @functools.cache
@@ -33,6 +37,7 @@ def _session_query(alias: str, vendor: str) -> _SessionQuery:
     """The query that reads a live session and the user it names, for one database. `vendor` is
     in the key because the SQL and the converters depend on it."""
     from prepsite.models import Session
+    from progress.queries import flags_columns
 
     connection = connections[alias]
     quote = connection.ops.quote_name
@@ -42,6 +47,7 @@ def _session_query(alias: str, vendor: str) -> _SessionQuery:
     user_fields = list(User._meta.concrete_fields)
     columns = [f"s.{quote(field.column)}" for field in session_fields]
     columns += [f"u.{quote(field.column)}" for field in user_fields]
+    columns += flags_columns(f"s.{quote(user_column)}", vendor)
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(Session._meta.db_table)} s "
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote(user_column)} "
@@ -60,13 +66,15 @@ def _session_query(alias: str, vendor: str) -> _SessionQuery:
         user_attnames=[field.attname for field in user_fields],
         user_pk_position=len(session_fields) + user_fields.index(User._meta.pk),
         converters=converters,
+        flags_position=len(session_fields) + len(user_fields),
     )
 
 
 def read_session_and_user(session_key: str):
-    """(session, user) for a live session, its user None when it names none; None when there
-    is no such live session."""
+    """(session, user, (flags, version token)) for a live session, its user None when it names
+    none; None when there is no such live session."""
     from prepsite.models import Session
+    from progress.queries import flags_from_columns
 
     alias = router.db_for_read(Session)
     connection = connections[alias]
@@ -80,17 +88,18 @@ def read_session_and_user(session_key: str):
     for position, column, found in query.converters:
         for converter in found:
             row[position] = converter(row[position], column, connection)
-    split = len(query.session_attnames)
+    split, flags_at = len(query.session_attnames), query.flags_position
     session = Session.from_db(alias, query.session_attnames, row[:split])
     user = None
     if row[query.user_pk_position] is not None:
-        user = get_user_model().from_db(alias, query.user_attnames, row[split:])
+        user = get_user_model().from_db(alias, query.user_attnames, row[split:flags_at])
     session.user_id = user.pk if user else None
-    return session, user
+    return session, user, flags_from_columns(row[flags_at:])
 
 
 class SessionStore(DBStore):
     loaded_user = None  # the user the session row names, read with it
+    loaded_flags = None  # (flags, version token) of loaded_user, read with it
 
     @classmethod
     def get_model_class(cls):
@@ -106,10 +115,10 @@ class SessionStore(DBStore):
     def _get_session_from_db(self):
         found = read_session_and_user(self.session_key) if self.session_key else None
         if found is None:
-            self.loaded_user = None
+            self.loaded_user = self.loaded_flags = None
             self._session_key = None
             return None
-        session, self.loaded_user = found
+        session, self.loaded_user, self.loaded_flags = found
         return session
 
     def create_model_instance(self, data):

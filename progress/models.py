@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from topics.models import Question
@@ -33,11 +33,35 @@ class StudiedMarkManager(models.Manager):
             return cursor.rowcount == 1
 
     def tick(self, user, question: Question, studied: bool) -> bool:
-        """set_studied, and a new mark counts in the day's activity; return whether anything changed."""
-        changed = self.set_studied(user, question, studied)
-        if changed and studied:
-            ActivityDay.record(user, ticks=1)
-        return changed
+        """set_studied, and a new mark counts in the day's activity, both or neither; return
+        whether anything changed."""
+        connection = connections[self.db]
+        if not studied:
+            return self.set_studied(user, question, studied)
+        if connection.vendor != "postgresql":
+            with transaction.atomic(using=self.db):
+                changed = self.set_studied(user, question, studied)
+                if changed:
+                    ActivityDay.record(user, ticks=1)
+            return changed
+        # PostgreSQL: one statement, so one round trip and one commit. The day's row is
+        # created or counted only when the mark was inserted (the CTE returns a row).
+        quote = connection.ops.quote_name
+        marks, days = quote(self.model._meta.db_table), quote(ActivityDay._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH mark AS (INSERT INTO {marks} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (user_id, question_id) DO NOTHING RETURNING user_id) "
+                f"INSERT INTO {days} (user_id, day, ticks, reviews) SELECT user_id, %s, 1, 0 FROM mark "
+                f"ON CONFLICT (user_id, day) DO UPDATE SET ticks = {days}.ticks + 1",
+                [
+                    user.pk,
+                    question.pk,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    connection.ops.adapt_datefield_value(timezone.localdate()),
+                ],
+            )
+            return cursor.rowcount == 1
 
 
 class StudiedMark(models.Model):

@@ -41,13 +41,41 @@ class Flags:
 NO_FLAGS = Flags()
 
 
+_FLAG_MODELS = (StudiedMark, Star, Note)  # in the order of Flags' fields
+
+
+def flags_columns(user_id_sql: str, vendor: str) -> list[str]:
+    """SQL expressions, for a query that names a user as `user_id_sql`, of that user's flags
+    (each a comma-separated list of question ids) and then the content version token.
+
+    The session's query (prepsite.sessions) selects them, so a logged-in page reads the session,
+    its user, the user's flags and the version in one query; flags_from_columns reads them back."""
+    aggregate = "string_agg({}, ',')" if vendor == "postgresql" else "group_concat({}, ',')"
+    columns = [
+        f"(SELECT {aggregate.format('CAST(question_id AS TEXT)')} FROM {model._meta.db_table} "
+        f"WHERE user_id = {user_id_sql})"
+        for model in _FLAG_MODELS
+    ]
+    return columns + [f"(SELECT MAX(token) FROM {ContentVersion._meta.db_table})"]
+
+
+def _ids(listed: str | None) -> frozenset[int]:
+    return frozenset(map(int, listed.split(","))) if listed else frozenset()
+
+
+def flags_from_columns(values) -> tuple[Flags, int]:
+    """(flags, version token) from the values of flags_columns' expressions."""
+    studied, starred, noted, token = values
+    return Flags(_ids(studied), _ids(starred), _ids(noted)), token or 0
+
+
 def flags_and_version(user) -> tuple[Flags, int]:
     """The user's flags and the content version token, in one query (the version alone for an
     anonymous user). Pages read both together so their content and counters always match."""
     sql = f"SELECT 0, token FROM {ContentVersion._meta.db_table}"
     params: list[int] = []
     if user.is_authenticated:
-        for kind, model in enumerate((StudiedMark, Star, Note), start=1):
+        for kind, model in enumerate(_FLAG_MODELS, start=1):
             sql += f" UNION ALL SELECT {kind}, question_id FROM {model._meta.db_table} WHERE user_id = %s"
             params.append(user.pk)
     found: tuple[set[int], set[int], set[int], set[int]] = (set(), set(), set(), set())

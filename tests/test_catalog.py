@@ -83,11 +83,11 @@ def test_the_content_is_read_once_per_version(alice_client, topic):
     page(alice_client)
     with CaptureQueriesContext(connection) as warm:
         page(alice_client)
-    assert len(warm.captured_queries) == 2  # the session with its user; the user's flags with the version
+    assert len(warm.captured_queries) == 1  # the session, with its user, their flags and the version
     Question.objects.filter(slug="ml-breadth-q1-1").update(title="Changed")
     with CaptureQueriesContext(connection) as cold:
         page(alice_client)
-    assert len(cold.captured_queries) == 2 + 5  # plus topics, sections, questions, paths, steps
+    assert len(cold.captured_queries) == 1 + 5  # plus topics, sections, questions, paths, steps
 
 
 def test_flags_are_set_on_copies_and_never_on_the_shared_content(alice, alice_client, bob_client, topic):
@@ -119,3 +119,23 @@ def test_answers_saved_updated_or_deleted_move_the_version(alice_client, topic):
     assert "ml-breadth-q1-1" in page(alice_client, "/questions/?q=singular")
     Answer.objects.filter(id=answer.id).delete()
     assert "ml-breadth-q1-1" not in page(alice_client, "/questions/?q=singular")
+
+
+def test_the_question_page_reads_its_answers_once_per_version_and_shows_each_edit(alice_client, topic):
+    url = "/questions/ml-breadth-q1-1/"
+    answer = Answer.objects.get(question__slug="ml-breadth-q1-1")
+    answer.body = "First *wording*."
+    answer.save()
+    assert "First <em>wording</em>." in page(alice_client, url)
+    with CaptureQueriesContext(connection) as warm:
+        page(alice_client, url)
+    assert not [q for q in warm.captured_queries if Answer._meta.db_table in q["sql"]]
+    answer.body = "Second wording."
+    answer.save()
+    shown = page(alice_client, url)
+    assert "Second wording." in shown and "First" not in shown
+    Answer.objects.create(question=answer.question, body="A second answer.", order=answer.order + 1)
+    shown = page(alice_client, url)
+    assert shown.index("Second wording.") < shown.index("A second answer.")
+    Answer.objects.filter(question=answer.question).delete()
+    assert "No answer written yet." in page(alice_client, url)

@@ -99,7 +99,7 @@ def test_the_user_read_with_the_session_equals_the_orms(alice, alice_client):
 
     alice.last_login = alice.date_joined
     alice.save()
-    session, user = read_session_and_user(Session.objects.get().session_key)
+    session, user, _ = read_session_and_user(Session.objects.get().session_key)
     expected = type(alice).objects.get(pk=alice.pk)
     for field in type(alice)._meta.concrete_fields:
         assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
@@ -130,3 +130,34 @@ def test_a_malformed_session_cookie_is_anonymous_not_an_error(anon_client, db):
             response = anon_client.get("/")
         assert response.status_code == 200
         assert not [q for q in context.captured_queries if "prepsite_session" in q["sql"]]
+
+
+def test_the_flags_read_with_the_session_are_its_users_own(alice, alice_client, bob, topic):
+    from prepsite.sessions import read_session_and_user
+    from progress.models import Note, Star, StudiedMark
+    from progress.queries import flags_and_version
+    from topics.models import Question
+
+    first, second, third = Question.objects.filter(section__topic=topic).order_by("id")[:3]
+    StudiedMark.objects.set_studied(alice, first, True)
+    StudiedMark.objects.set_studied(alice, second, True)
+    Star.objects.set_starred(alice, second, True)
+    Note.objects.create(user=alice, question=third, body="mine")
+    StudiedMark.objects.set_studied(bob, third, True)
+    _, user, flags_and_token = read_session_and_user(Session.objects.get(user=alice).session_key)
+    assert user == alice
+    assert flags_and_token == flags_and_version(alice)
+    flags, _ = flags_and_token
+    assert (flags.studied, flags.starred, flags.noted) == ({first.id, second.id}, {second.id}, {third.id})
+
+
+def test_a_page_for_a_session_that_fails_the_checks_shows_none_of_its_users_progress(alice, alice_client, topic):
+    from progress.models import StudiedMark
+    from topics.models import Question
+
+    StudiedMark.objects.set_studied(alice, Question.objects.get(slug="ml-breadth-q1-1"), True)
+    assert "<strong>1</strong> / 6 studied" in alice_client.get("/topics/ml-breadth/").content.decode()
+    alice.set_password("changed elsewhere, somewhere else 42")
+    alice.save()
+    page = alice_client.get("/topics/ml-breadth/").content.decode()
+    assert "Log in" in page and "<strong>1</strong>" not in page and "is-studied" not in page

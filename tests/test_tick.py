@@ -135,6 +135,36 @@ def test_other_users_progress_is_untouched(alice_client, bob, alice, question):
     assert not StudiedMark.objects.filter(user=bob, question=other).exists()
 
 
+def test_a_new_mark_counts_once_in_the_days_activity_and_a_repeat_or_untick_does_not(alice_client, alice, topic):
+    from progress.models import ActivityDay
+
+    first, second = Question.objects.filter(section__topic=topic).order_by("id")[:2]
+    tick(alice_client, first, "1", htmx=True)
+    tick(alice_client, first, "1", htmx=True)  # a double click
+    tick(alice_client, second, "1")
+    tick(alice_client, second, "0")
+    tick(alice_client, second, "0")
+    assert list(ActivityDay.objects.filter(user=alice).values_list("ticks", flat=True)) == [2]
+    assert list(StudiedMark.objects.filter(user=alice).values_list("question", flat=True)) == [first.id]
+
+
+def test_a_tick_whose_activity_cannot_be_counted_leaves_no_mark(alice, question, monkeypatch):
+    """The mark and the day's count are written together or not at all."""
+    from django.db import DatabaseError, connection
+
+    from progress.models import ActivityDay
+
+    def refuse(execute, sql, params, many, context):
+        if "activityday" in sql:
+            raise DatabaseError("refused")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse), pytest.raises(DatabaseError):
+        StudiedMark.objects.tick(alice, question, True)
+    assert not StudiedMark.objects.filter(user=alice).exists()
+    assert not ActivityDay.objects.filter(user=alice).exists()
+
+
 def test_the_tick_costs_a_constant_number_of_queries(alice_client, question):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -3,8 +3,9 @@
 Every write to the content (topics, sections, questions, answers, study paths), whether a save, a
 delete or a bulk update, gives the one `ContentVersion` row a new token in the same
 transaction.
-A page reads that token together with the user's own marks in one query
-(`progress.queries.flags_and_version`) and rebuilds the snapshot only when the token moved. So
+A page reads that token together with the user's own marks in one query (for a logged-in
+user, the session's own: prepsite.sessions; otherwise `progress.queries.flags_and_version`) and
+rebuilds the snapshot only when the token moved. So
 every process serves exactly the content the database holds, without reading it per request,
 and every counter and every list on a page comes from the same snapshot and the same marks.
 
@@ -78,6 +79,7 @@ class Catalog:
             self._plans[step.path_id].append(PlannedStep(step, ids))
         self._path_ids = {path_id: frozenset(ids) for path_id, ids in placed.items()}
         self._search_index: dict[int, SearchText] | None = None
+        self._answers: dict[int, tuple[str, ...]] = {}
 
     def topic(self, slug: str) -> Topic | None:
         return self._topic_by_slug.get(slug)
@@ -105,6 +107,16 @@ class Catalog:
 
     def path_question_ids(self, path: StudyPath) -> frozenset[int]:
         return self._path_ids.get(path.id, frozenset())
+
+    def answers_html(self, question_id: int) -> tuple[str, ...]:
+        """A question's answers as sanitized HTML, in order. Read once per content version and
+        question (one query), then kept with the snapshot: the question page is the one most
+        often seen, and its answers only change with the content."""
+        found = self._answers.get(question_id)
+        if found is None:
+            rows = Answer.objects.filter(question_id=question_id).order_by("order", "id").values_list("html", flat=True)
+            found = self._answers[question_id] = tuple(rows)
+        return found
 
     def search_index(self) -> dict[int, "SearchText"]:
         """{question id: its words, for search}. Read on the first search of this content
@@ -199,12 +211,21 @@ class Snapshot:
 
 
 def snapshot(request: HttpRequest) -> Snapshot:
-    """The content and the user's flags, read once per request (one query)."""
+    """The content and the user's flags as the request found them, read once per request: with
+    the session for a logged-in user (no query of its own), otherwise in one query."""
     cached = getattr(request, "_content_snapshot", None)
     if cached is None:
-        from progress.queries import flags_and_version
+        user = request.user
+        authenticated = user.is_authenticated  # loads the session, and the flags with it
+        session = getattr(request, "session", None)
+        found = getattr(session, "loaded_flags", None)
+        # The flags read with the session are the flags of the session's user; they are used
+        # only when that is the user the checks let in.
+        if found is None or not authenticated or getattr(session.loaded_user, "pk", None) != user.pk:
+            from progress.queries import flags_and_version
 
-        flags, token = flags_and_version(request.user)
+            found = flags_and_version(user)
+        flags, token = found
         cached = request._content_snapshot = Snapshot(catalog_for_version(token), flags)
     return cached
 

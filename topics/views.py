@@ -154,7 +154,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "question": question,
             "section": question.section,
             "topic": topic,
-            "answers": question.answers.all(),
+            "answers": snap.catalog.answers_html(question.id),
             "topic_tally": topic_tally,
             "section_tally": section_tallies[question.section_id],
             "previous_question": ordered[position - 1] if position > 0 else None,
@@ -226,10 +226,11 @@ def page_of(next_url: str):
     return match.url_name, match, QueryDict(parts.query)
 
 
-def page_listing(snap, next_url: str, question: Question):
+def page_listing(snap, next_url: str, question: Question, page=None):
     """The filtered list on the page a control was used on (a topic page or /questions/), with
-    the flags as they are now; None on any other page or when that page showed a filter error."""
-    name, _, query = page_of(next_url)
+    the flags as they are now; None on any other page or when that page showed a filter error.
+    `page` is page_of(next_url) when the caller has it already."""
+    name, _, query = page or page_of(next_url)
     if name == "question_list":
         scope = snap.catalog.questions
     elif name == "topic_detail":
@@ -253,7 +254,8 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
     the row or panel, and every counter on that page that the tick changes.
 
     `question` carries the flags after the tick, as does the request's snapshot."""
-    name, match, _ = page_of(next_url)
+    page = page_of(next_url)
+    name, match, _ = page
     context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
     if name == "question_detail":  # its panel shows the next review beside the tick
         context["card"] = progress.review_card_for(request.user, question)
@@ -266,7 +268,7 @@ def tick_response_context(request: HttpRequest, question: Question, next_url: st
             step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
             if step:
                 return context | {"path_view": view, "step_view": step}
-    listing = page_listing(snap, next_url, question)  # only list pages show a filter summary to update
+    listing = page_listing(snap, next_url, question, page)  # only list pages show a filter summary to update
     context |= {"listing": listing, "row_removed": leaves_listing(listing, question)}
     if name == "question_list":
         return context
