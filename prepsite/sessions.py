@@ -10,7 +10,7 @@ only reads needs no other query. They are used only once the user is authenticat
 
 The query is on every logged-in request, so its SQL is written once per database from the two
 models' fields rather than compiled by the ORM each time (building that queryset cost three
-times as much as running it). Values go through the same converters the ORM applies.
+times as much as running it); prepsite.rows turns its values into the ORM's instances.
 """
 
 import functools
@@ -21,15 +21,15 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
 from django.utils import timezone
 
+from prepsite.rows import Columns, columns
+
 
 @dataclass(frozen=True)
 class _SessionQuery:
     sql: str
-    session_attnames: list[str]
-    user_attnames: list[str]
+    session_columns: Columns  # the session's, but its user column
+    user_columns: Columns
     user_pk_position: int  # in the row
-    converters: list[tuple]  # (position in the row, column, converter functions)
-    flags_position: int  # where the flag columns start, after the session's and the user's
 
 
 @functools.cache
@@ -39,34 +39,23 @@ def _session_query(alias: str, vendor: str) -> _SessionQuery:
     from prepsite.models import Session
     from progress.queries import flags_columns
 
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+    quote = connections[alias].ops.quote_name
     User = get_user_model()
     user_column = Session._meta.get_field("user").column
-    session_fields = [field for field in Session._meta.concrete_fields if field.column != user_column]
-    user_fields = list(User._meta.concrete_fields)
-    columns = [f"s.{quote(field.column)}" for field in session_fields]
-    columns += [f"u.{quote(field.column)}" for field in user_fields]
-    columns += flags_columns(f"s.{quote(user_column)}", vendor)
+    session_columns = columns(Session, alias, vendor, exclude=(user_column,))
+    user_columns = columns(User, alias, vendor)
+    selected = session_columns.select("s") + user_columns.select("u") + flags_columns(f"s.{quote(user_column)}", vendor)
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(Session._meta.db_table)} s "
+        f"SELECT {', '.join(selected)} FROM {quote(Session._meta.db_table)} s "
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote(user_column)} "
         f"WHERE s.{quote(Session._meta.pk.column)} = %s "
         f"AND s.{quote(Session._meta.get_field('expire_date').column)} > %s"
     )
-    converters = []
-    for position, field in enumerate(session_fields + user_fields):
-        column = field.get_col(field.model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if found:
-            converters.append((position, column, found))
     return _SessionQuery(
         sql=sql,
-        session_attnames=[field.attname for field in session_fields],
-        user_attnames=[field.attname for field in user_fields],
-        user_pk_position=len(session_fields) + user_fields.index(User._meta.pk),
-        converters=converters,
-        flags_position=len(session_fields) + len(user_fields),
+        session_columns=session_columns,
+        user_columns=user_columns,
+        user_pk_position=len(session_columns.names) + user_columns.attnames.index(User._meta.pk.attname),
     )
 
 
@@ -84,15 +73,12 @@ def read_session_and_user(session_key: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    row = list(row)
-    for position, column, found in query.converters:
-        for converter in found:
-            row[position] = converter(row[position], column, connection)
-    split, flags_at = len(query.session_attnames), query.flags_position
-    session = Session.from_db(alias, query.session_attnames, row[:split])
+    split = len(query.session_columns.names)
+    flags_at = split + len(query.user_columns.names)
+    session = query.session_columns.instance(alias, row[:split])
     user = None
     if row[query.user_pk_position] is not None:
-        user = get_user_model().from_db(alias, query.user_attnames, row[split:flags_at])
+        user = query.user_columns.instance(alias, row[split:flags_at])
     session.user_id = user.pk if user else None
     return session, user, flags_from_columns(row[flags_at:])
 

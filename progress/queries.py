@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from prepsite import rows
 from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
 from topics.models import ContentVersion
 
@@ -110,15 +111,18 @@ def followed_paths(user) -> dict[int, "FollowedPath"]:
 
 
 def note_for(user, question) -> "Note | None":
+    """The user's note on `question` (at most one: a unique pair), on the question page's path,
+    so read without compiling a queryset (prepsite.rows)."""
     if not user.is_authenticated:
         return None
-    return Note.objects.filter(user=user, question=question).first()
+    return rows.first(Note, user_id=user.pk, question_id=question.pk)
 
 
 def review_card_for(user, question) -> "ReviewCard | None":
+    """The user's review card for `question` (at most one), read as note_for is."""
     if not user.is_authenticated:
         return None
-    return ReviewCard.objects.filter(user=user, question=question).first()
+    return rows.first(ReviewCard, user_id=user.pk, question_id=question.pk)
 
 
 def starred_questions(user) -> list:
