@@ -5,11 +5,12 @@ unset), the content, 10,000 users and 1,000,000 studied marks, a benchmark user 
 third of ML Breadth ticked; gunicorn with the production settings and the same gunicorn.conf.py
 as the container; wrk at a fixed concurrency after a warm-up, for /healthz, the ML Breadth topic
 page (logged in), /questions/ filtered by a path and a difficulty, a question page (which has no
-goal, but is the page read most), and the HTMX tick. Then the topic page with an empty progress table and with the marks back, alternating. /healthz is
-measured again after each endpoint, and each ratio is to the runs either side. Last, two
-reference pages (bench/urls.py: a logged-in request that only reads the session, and the site's
-layout around no content) show what the framework costs before a page does anything. Figures
-are printed as tables and written to bench-results/bench.json. Nothing here asserts: it measures.
+goal, but is the page read most), and the HTMX tick. Then the topic page with an empty progress
+table and with the marks back, alternating. /healthz is measured again after each endpoint, and
+each ratio is to the runs either side. Last, two reference pages (bench/urls.py: a logged-in
+request that only reads the session, and the site's layout around no content) show what the
+framework costs before a page does anything. Figures are printed as tables and written to
+bench-results/bench.json. Nothing here asserts: it measures.
 """
 
 import argparse

@@ -72,22 +72,15 @@ def flags_from_columns(values) -> tuple[Flags, int]:
 
 def flags_and_version(user) -> tuple[Flags, int]:
     """The user's flags and the content version token, in one query (the version alone for an
-    anonymous user). Pages read both together so their content and counters always match."""
-    sql = f"SELECT 0, token FROM {ContentVersion._meta.db_table}"
-    params: list[int] = []
-    if user.is_authenticated:
-        for kind, model in enumerate(_FLAG_MODELS, start=1):
-            sql += f" UNION ALL SELECT {kind}, question_id FROM {model._meta.db_table} WHERE user_id = %s"
-            params.append(user.pk)
-    found: tuple[set[int], set[int], set[int], set[int]] = (set(), set(), set(), set())
+    anonymous user): the query the session's reads them with, for a page that has no session.
+    Pages read both together so their content and counters always match."""
+    *flags, token = flags_columns("%s", connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, value in cursor.fetchall():
-            found[kind].add(value)
-    token = max(found[0], default=0)
-    if not user.is_authenticated:
-        return NO_FLAGS, token
-    return Flags(frozenset(found[1]), frozenset(found[2]), frozenset(found[3])), token
+        if not user.is_authenticated:
+            cursor.execute(f"SELECT {token}")
+            return NO_FLAGS, cursor.fetchone()[0] or 0
+        cursor.execute(f"SELECT {', '.join(flags)}, {token}", [user.pk] * len(flags))
+        return flags_from_columns(cursor.fetchone())
 
 
 def latest_studied_question(user):

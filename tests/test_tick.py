@@ -148,7 +148,7 @@ def test_a_new_mark_counts_once_in_the_days_activity_and_a_repeat_or_untick_does
     assert list(StudiedMark.objects.filter(user=alice).values_list("question", flat=True)) == [first.id]
 
 
-def test_a_tick_whose_activity_cannot_be_counted_leaves_no_mark(alice, question, monkeypatch):
+def test_a_tick_whose_activity_cannot_be_counted_leaves_no_mark(alice, question):
     """The mark and the day's count are written together or not at all."""
     from django.db import DatabaseError, connection
 
