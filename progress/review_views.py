@@ -6,21 +6,26 @@ from django.views.decorators.http import require_POST
 
 from progress import review
 from progress.forms import ReviewSettingsForm
-from progress.models import Rating, ReviewCard
-from topics.models import Question
+from progress.models import Rating
+from progress.queries import review_card_for
+from topics.catalog import snapshot
 
 
 def review_context(request: HttpRequest) -> dict:
     queue = review.due_queue(request.user)
-    current = None
-    card = None
+    current = card = None
+    answers: tuple[str, ...] = ()
     if queue:
-        current = Question.objects.select_related("section__topic").prefetch_related("answers").get(id=queue[0])
-        card = ReviewCard.objects.filter(user=request.user, question=current).first()
+        # The queue holds live questions only, so the content snapshot has each of them.
+        catalog = snapshot(request).catalog
+        current = catalog.question_by_id(queue[0])
+        answers = catalog.answers_html(current.id)
+        card = review_card_for(request.user, current)
     done = review.reviewed_today(request.user)
     tomorrow = review.due_tomorrow(request.user) if not queue else None
     return {
         "question": current,
+        "answers": answers,
         "card": card,
         "remaining": len(queue),
         "done_today": sum(done.values()),

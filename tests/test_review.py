@@ -140,6 +140,27 @@ def test_the_review_page_walks_through_the_queue_and_ends_with_a_summary(alice_c
     assert "All done for today" in page and "Again 1 · Hard 0 · Good 1 · Easy 0" in page
 
 
+def test_the_review_card_shows_the_questions_answers_as_they_are_now(
+    alice_client, alice, topic, django_assert_num_queries
+):
+    from topics.models import Answer
+
+    first = Question.objects.get(slug="ml-breadth-q1-1")
+    alice_client.get("/review/")
+    # The session, the queue (questions, followed paths, cards, settings), the card, today's
+    # ratings, the settings form; the question and its answers come from the content snapshot.
+    with django_assert_num_queries(8):
+        page = alice_client.get("/review/").content.decode()
+    assert f"The answer to <strong>{first.title}</strong>" in page
+    answer = first.answers.get()
+    answer.body = "An *edited* answer"
+    answer.save()
+    Answer.objects.create(question=first, body="A second answer", order=answer.order + 1)
+    page = alice_client.get("/review/").content.decode()
+    assert "The answer to" not in page.split('id="review-card"')[1].split("</details>")[0]
+    assert page.index("An <em>edited</em> answer") < page.index("A second answer")
+
+
 def test_the_dashboard_and_question_page_say_what_is_due(alice_client, alice, question):
     ReviewSettings.objects.create(user=alice, new_cards_per_day=3)
     assert "<strong>3</strong> due today" in alice_client.get("/").content.decode()

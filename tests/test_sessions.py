@@ -161,3 +161,26 @@ def test_a_page_for_a_session_that_fails_the_checks_shows_none_of_its_users_prog
     alice.save()
     page = alice_client.get("/topics/ml-breadth/").content.decode()
     assert "Log in" in page and "<strong>1</strong>" not in page and "is-studied" not in page
+
+
+def test_a_visitors_session_gives_the_content_version_and_no_ones_flags(anon_client, alice, topic):
+    from progress.models import StudiedMark
+    from topics.models import Question
+
+    question = Question.objects.get(slug="ml-breadth-q1-1")
+    StudiedMark.objects.set_studied(alice, question, True)
+    # A visitor's tick is remembered in their session for after they log in.
+    anon_client.post_form(f"/questions/{question.slug}/studied/", {"studied": "1"})
+    assert anon_client.session.get("pending_tick")
+    anon_client.get("/topics/ml-breadth/")
+    with CaptureQueriesContext(connection) as context:
+        page = anon_client.get("/topics/ml-breadth/").content.decode()
+    assert [q["sql"] for q in context.captured_queries if "prepsite_session" in q["sql"]]
+    assert len(context.captured_queries) == 1
+    assert "Log in" in page and "is-studied" not in page
+    # The version read with the session is the current one: an edit shows at once.
+    question.title = "A title edited after the visitor's last page"
+    question.save()
+    assert (
+        "A title edited after the visitor&#x27;s last page" in anon_client.get("/topics/ml-breadth/").content.decode()
+    )

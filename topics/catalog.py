@@ -212,16 +212,22 @@ class Snapshot:
 
 def snapshot(request: HttpRequest) -> Snapshot:
     """The content and the user's flags as the request found them, read once per request: with
-    the session for a logged-in user (no query of its own), otherwise in one query."""
+    the session when there is one (no query of its own), otherwise in one query."""
     cached = getattr(request, "_content_snapshot", None)
     if cached is None:
         user = request.user
         authenticated = user.is_authenticated  # loads the session, and the flags with it
         session = getattr(request, "session", None)
         found = getattr(session, "loaded_flags", None)
-        # The flags read with the session are the flags of the session's user; they are used
-        # only when that is the user the checks let in.
-        if found is None or not authenticated or getattr(session.loaded_user, "pk", None) != user.pk:
+        if found is not None and not authenticated:
+            # A visitor's session (one that remembers a tick for after login, say), or one the
+            # checks refused: the content version read with it, and no one's flags.
+            from progress.queries import NO_FLAGS
+
+            found = (NO_FLAGS, found[1])
+        elif found is None or getattr(session.loaded_user, "pk", None) != user.pk:
+            # The flags read with the session are the flags of the session's user; they are
+            # used only when that is the user the checks let in.
             from progress.queries import flags_and_version
 
             found = flags_and_version(user)
