@@ -10,10 +10,10 @@ from functools import lru_cache
 from html import escape
 from types import SimpleNamespace
 
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-_URLS: dict[tuple, str] = {}
+from prepsite.addresses import cached_reverse
+
 # Each button has an id, so that htmx gives focus back to the new button after the swap.
 _STUDIED_BUTTON = (
     '<button type="submit" class="tick-button is-studied" id="{id}" aria-pressed="true" title="Mark as not studied">'
@@ -24,16 +24,6 @@ _TICK_BUTTON = (
     "Mark studied</button>"
 )
 _DIFFICULTY_LABELS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
-
-
-def cached_reverse(name: str, *args: str) -> str:
-    """reverse(), remembered: it is slow enough to matter on a list page, and an address never
-    changes for a given script prefix, name and arguments."""
-    key = (get_script_prefix(), name, *args)
-    url = _URLS.get(key)
-    if url is None:
-        url = _URLS[key] = reverse(name, args=args)
-    return url
 
 
 def _url(name: str, slug: str) -> str:

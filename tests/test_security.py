@@ -47,6 +47,60 @@ def test_every_page_has_a_strict_content_security_policy(anon_client, topic):
         assert "frame-ancestors 'none'" in policy
 
 
+def directives(policy: str) -> set[str]:
+    return {part.strip() for part in policy.split(";")}
+
+
+def test_the_policy_built_once_is_django_csps_own(anon_client, topic):
+    """The header comes from policies built once per process (prepsite.middleware.CSPMiddleware):
+    it must say exactly what django-csp builds from the settings."""
+    from csp.utils import build_policy
+
+    assert directives(anon_client.get("/topics/ml-breadth/")["Content-Security-Policy"]) == directives(build_policy())
+    assert "Content-Security-Policy-Report-Only" not in anon_client.get("/")
+
+
+def test_a_changed_policy_setting_is_used_at_once(anon_client, settings, topic):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https://img.example"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    response = anon_client.get("/")
+    assert directives(response["Content-Security-Policy"]) == {"default-src 'self'", "img-src https://img.example"}
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
+def test_a_views_own_policy_and_exemptions_still_apply(rf, settings):
+    """Responses that a view's decorator changed, or that used a nonce, go through django-csp."""
+    from csp.constants import NONCE, SELF
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from prepsite.middleware import CSPMiddleware
+
+    def respond(view, use_nonce: bool = False):
+        request = rf.get("/somewhere/")
+        middleware = CSPMiddleware(view)
+        middleware.process_request(request)
+        if use_nonce:
+            str(request.csp_nonce)
+        return request, middleware.process_response(request, view(request))
+
+    request, plain = respond(lambda request: HttpResponse())
+    assert "img-src 'self' data:" in directives(plain["Content-Security-Policy"])
+    with pytest.raises(Exception, match="after the CSP header has been written"):
+        str(request.csp_nonce)  # as with django-csp: too late for the header
+    _, updated = respond(csp_update({"img-src": "https://img.example"})(lambda request: HttpResponse()))
+    assert "img-src 'self' data: https://img.example" in directives(updated["Content-Security-Policy"])
+    _, exempt = respond(csp_exempt()(lambda request: HttpResponse()))
+    assert "Content-Security-Policy" not in exempt
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "script-src": [SELF, NONCE]}
+    }
+    request, with_nonce = respond(lambda request: HttpResponse(), use_nonce=True)
+    assert f"script-src 'self' 'nonce-{request.csp_nonce}'" in directives(with_nonce["Content-Security-Policy"])
+    _, without_nonce = respond(lambda request: HttpResponse())
+    assert "script-src 'self'" in directives(without_nonce["Content-Security-Policy"])
+
+
 def test_pages_have_no_inline_script_or_style(alice_client, topic):
     import re
 

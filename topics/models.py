@@ -4,8 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
-from django.urls import reverse
 
+from prepsite.addresses import cached_reverse
 from topics.rendering import render_markdown
 
 
@@ -57,7 +57,7 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("topic_detail", args=[self.slug])
+        return cached_reverse("topic_detail", self.slug)
 
     @property
     def progress_dom_id(self) -> str:
@@ -130,7 +130,7 @@ class Question(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("question_detail", args=[self.slug])
+        return cached_reverse("question_detail", self.slug)
 
 
 class Answer(models.Model):
@@ -172,7 +172,7 @@ class StudyPath(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("path_detail", args=[self.slug])
+        return cached_reverse("path_detail", self.slug)
 
 
 class PathStep(models.Model):

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix
 from django_htmx.jinja import htmx_script
 
+from prepsite.addresses import cached_reverse
 from progress import controls as progress
 from progress.controls import Controls, safe
 from topics.listing import SEARCH_MAX_LENGTH
@@ -87,9 +88,9 @@ def filter_form(context, listing):
 
 
 @register.simple_tag
-def cached_url(name: str) -> str:
-    """{% url name %} for names without arguments, reversed once."""
-    return progress.cached_reverse(name)
+def cached_url(name: str, *args: str) -> str:
+    """{% url name args %}, each address reversed once (prepsite.addresses)."""
+    return cached_reverse(name, *args)
 
 
 @register.simple_tag
@@ -114,7 +115,7 @@ def _header_frames(script_prefix: str) -> tuple[tuple[str, str, str], tuple[str,
     cache: the addresses in it are reversed under that prefix."""
 
     def url(name: str) -> str:
-        return escape(progress.cached_reverse(name))
+        return escape(cached_reverse(name))
 
     def start(home_label: str) -> str:
         return (
