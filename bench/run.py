@@ -48,14 +48,19 @@ def sh(*args: str, env: dict | None = None, quiet: bool = True) -> str:
     return result.stdout
 
 
-def database_url() -> str:
+def database_url(fresh: bool) -> str:
+    """DATABASE_URL, or the benchmark database on the machine's PostgreSQL, started here. `fresh`
+    drops and recreates it; otherwise it is kept (its scale data with it) and made only if missing."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     if not shutil.which("pg_ctlcluster"):
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL, or install it (apt-get install postgresql).")
     sh(str(ROOT / "bin" / "postgres"))
-    sh("su", "postgres", "-c", f"dropdb --if-exists {BENCH_DB}")
-    sh("su", "postgres", "-c", f"createdb -O prepsite {BENCH_DB}")
+    if fresh:
+        sh("su", "postgres", "-c", f"dropdb --if-exists {BENCH_DB}")
+    exists = sh("su", "postgres", "-c", f"psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'\"")
+    if not exists.strip():
+        sh("su", "postgres", "-c", f"createdb -O prepsite {BENCH_DB}")
     return f"postgres://prepsite:prepsite@127.0.0.1:5432/{BENCH_DB}"
 
 
@@ -375,9 +380,8 @@ def main() -> None:
         sys.exit("make bench needs wrk (apt-get install wrk).")
 
     own_server = not os.environ.get("DATABASE_URL")  # the machine's PostgreSQL, started here
-    db_url = os.environ.get("DATABASE_URL") or (
-        f"postgres://prepsite:prepsite@127.0.0.1:5432/{BENCH_DB}" if args.skip_data else database_url()
-    )
+    # The fault test needs no scale data, so it keeps the database that a benchmark run left.
+    db_url = database_url(fresh=not (args.skip_data or args.faults))
     python = sys.executable
     env = site_env(db_url, STATIC_ROOT=tempfile.mkdtemp(prefix="bench-static-"))
     print("Preparing: migrate, load content, collect static files …", flush=True)
