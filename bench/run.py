@@ -5,9 +5,10 @@ unset), the content, 10,000 users and 1,000,000 studied marks, a benchmark user 
 third of ML Breadth ticked; gunicorn with the production settings and the same gunicorn.conf.py
 as the container; wrk at a fixed concurrency after a warm-up, for /healthz, the ML Breadth topic
 page (logged in), /questions/ filtered by a path and a difficulty, a question page (which has no
-goal, but is the page read most), and the HTMX tick. Then the topic page with an empty progress
-table and with the marks back, alternating. /healthz is measured again after each endpoint, and
-each ratio is to the runs either side. Last, two reference pages (bench/urls.py: a logged-in
+goal, but is the page read most), and the HTMX tick. /healthz is measured again after each
+endpoint, and each ratio is to the runs either side. Then the topic page served from the full
+table and, at the same time, from a copy of the database whose progress table holds only the
+benchmark user's marks. Last, two reference pages (bench/urls.py: a logged-in
 request that only reads the session, and the site's layout around no content) show what the
 framework costs before a page does anything. Figures are printed as tables and written to
 bench-results/bench.json. Nothing here asserts: it measures.
@@ -26,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -322,14 +325,98 @@ def paired_with_healthz(measure, endpoints) -> tuple[dict, list[dict]]:
     return results, baselines
 
 
-def marks_vs_empty(full_rps: list[float], empty_rps: list[float]) -> float:
-    """Throughput with the marks in the table over throughput with it empty, from runs that
-    alternate full, empty, full, …, full: each empty-table run is compared with the mean of the
-    full-table runs just before and just after it, as the machine's speed drifts during a run,
-    and the median of the rounds is taken, as one round can land on a slow stretch of the machine."""
-    if len(full_rps) != len(empty_rps) + 1:
-        raise ValueError("every empty-table run needs a full-table run on either side")
-    return statistics.median(statistics.mean(full_rps[i : i + 2]) / empty for i, empty in enumerate(empty_rps))
+def marks_vs_empty(pairs: list[tuple[float, float]]) -> float:
+    """Throughput with the full table over throughput with the small one, from (full, small)
+    pairs measured at the same time: the median of the rounds, as one round can land on a
+    stretch where one server's workers were scheduled less."""
+    if not pairs:
+        raise ValueError("no rounds measured")
+    return statistics.median(full / small for full, small in pairs)
+
+
+def copy_database(db_url: str, name: str) -> str:
+    """A fresh copy of the database at `db_url` (which nothing may be connected to), named `name`;
+    returns its URL."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(db_url)
+    source = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        for attempt in range(20):  # a server that just stopped may still hold a connection for a moment
+            try:
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(source))
+                )
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_database(db_url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(db_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(parts.path.lstrip("/"))))
+
+
+def compare_with_empty_table(server_env: dict, db_url: str, log_path: Path, script: Path, args) -> tuple[int, list]:
+    """The topic page from the benchmark database and, at the same moment, from a copy whose
+    progress table holds only the benchmark user's marks: both pages show the same, and the
+    machine's speed, which drifts by more than 10% within minutes, changes both servers alike.
+    Returns the marks in the full table and, per round, both servers' figures."""
+    import psycopg
+    from django.db import connection
+
+    connection.close()  # a database is copied only while nothing is connected to it
+    copy_url = copy_database(db_url, f"{urlsplit(db_url).path.lstrip('/')}_small")
+    try:
+        with psycopg.connect(copy_url, autocommit=True) as small:
+            small.execute(
+                "DELETE FROM progress_studiedmark WHERE user_id <> (SELECT id FROM auth_user WHERE username = 'bench')"
+            )
+            small.execute("VACUUM (FULL, ANALYZE) progress_studiedmark")
+        with psycopg.connect(db_url) as full:
+            marks = full.execute("SELECT count(*) FROM progress_studiedmark").fetchone()[0]
+        half = max(args.connections // 2, 1)
+        print(
+            f"The topic page, {marks:,} marks and only the user's marks, served at the same time ({half} connections each):"
+        )
+        with (
+            serve(server_env, log_path) as (full_base, full_server),
+            serve(dict(server_env, DATABASE_URL=copy_url), log_path) as (small_base, small_server),
+        ):
+            sides = {"full": (full_base, log_in(full_base)[0]), "empty": (small_base, log_in(small_base)[0])}
+
+            def both(seconds: int) -> dict:
+                with ThreadPoolExecutor(2) as pool:
+                    runs = {
+                        side: pool.submit(run_wrk, base, "/topics/ml-breadth/", seconds, half, headers, script)
+                        for side, (base, headers) in sides.items()
+                    }
+                    return {side: run.result() for side, run in runs.items()}
+
+            both(args.warmup)
+            rounds = []
+            for round_ in range(1, args.rounds + 1):
+                busy_before, total_before = cpu_times()
+                pair = both(args.seconds)
+                busy_after, total_after = cpu_times()
+                for figures in pair.values():
+                    figures["cores_busy"] = round(
+                        os.cpu_count() * (busy_after - busy_before) / (total_after - total_before), 2
+                    )
+                print(f"  round {round_}: {pair['full']['rps']:.1f} and {pair['empty']['rps']:.1f} req/s", flush=True)
+                rounds.append(pair)
+        return marks, rounds
+    finally:
+        drop_database(copy_url)
 
 
 def print_row(label: str, figures: dict, queries: int | str = "", ratio: float | None = None) -> None:
@@ -364,7 +451,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--worker-class", help="gunicorn worker class (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="threads per worker (gthread)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating empty-table / full-table topic runs")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the topic page, full table vs small")
     parser.add_argument(
         "--no-reference", dest="reference", action="store_false", help="skip the reference pages (bench/urls.py)"
     )
@@ -471,26 +558,9 @@ def main() -> None:
             ],
         )
 
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM progress_studiedmark")
-            marks_before = cursor.fetchone()[0]
-            cursor.execute("CREATE TEMP TABLE saved_marks AS SELECT * FROM progress_studiedmark")
-        # Full-table and empty-table runs alternate, starting and ending with the marks in the
-        # table, so that each empty-table run has a full-table run just before and just after it.
-        results["topic_full_0"] = measure("topic, marks 0", "/topics/ml-breadth/", logged_in)
-        for round_ in range(1, args.rounds + 1):
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE progress_studiedmark")
-            results[f"topic_empty_{round_}"] = measure(f"topic, no marks {round_}", "/topics/ml-breadth/", logged_in)
-            with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO progress_studiedmark SELECT * FROM saved_marks")
-            settle_database(own_server)
-            results[f"topic_full_{round_}"] = measure(f"topic, marks {round_}", "/topics/ml-breadth/", logged_in)
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE saved_marks")
         rss = worker_rss(server.pid)
+
+    marks_before, comparison = compare_with_empty_table(server_env, db_url, log_path, get_script, args)
 
     if args.reference:
         # The same server and database with two reference pages added (bench/settings.py).
@@ -517,10 +587,9 @@ def main() -> None:
     )
     for label, figures, key in rows:
         print_row(label, figures, queries.get(key, ""), figures.get("ratio_to_healthz", 1.0))
-    print_row("GET /topics/ml-breadth/, marks (0)", results["topic_full_0"], queries["topic"])
-    for round_ in range(1, args.rounds + 1):
-        print_row(f"GET /topics/ml-breadth/, no marks ({round_})", results[f"topic_empty_{round_}"], queries["topic"])
-        print_row(f"GET /topics/ml-breadth/, marks ({round_})", results[f"topic_full_{round_}"], queries["topic"])
+    for round_, pair in enumerate(comparison, 1):
+        print_row(f"GET /topics/ml-breadth/, {marks_before:,} marks ({round_})", pair["full"], queries["topic"])
+        print_row(f"GET /topics/ml-breadth/, only the user's marks ({round_})", pair["empty"], queries["topic"])
     healthz_rps = ", ".join(f"{run['rps']:.0f}" for run in results["healthz_runs"])
     print(f"  /healthz runs, req/s: {healthz_rps}")
     print("  Each ratio is to the mean of the /healthz runs just before and just after the endpoint.")
@@ -541,18 +610,19 @@ def main() -> None:
             ("logged in, the site layout around no content", "empty_page"),
         ):
             print_row(label, reference[key], 1, reference[key]["ratio_to_healthz"])
-    topic_vs_empty = marks_vs_empty(
-        [results[f"topic_full_{r}"]["rps"] for r in range(args.rounds + 1)],
-        [results[f"topic_empty_{r}"]["rps"] for r in range(1, args.rounds + 1)],
-    )
+    topic_vs_empty = marks_vs_empty([(pair["full"]["rps"], pair["empty"]["rps"]) for pair in comparison])
     print()
     print(f"Marks in the table during the run: {marks_before:,}")
     print(
-        f"Topic page with {marks_before:,} marks vs an empty table (median of {args.rounds} empty-table runs, each "
-        f"to the full-table runs either side): {topic_vs_empty:.3f} of the empty-table throughput"
+        f"Topic page with {marks_before:,} marks vs a table holding only its user's marks (served at the same "
+        f"time, median of {args.rounds} rounds): {topic_vs_empty:.3f} of the small table's throughput"
     )
     print(f"Peak RSS per gunicorn worker (MB): {', '.join(f'{value:.1f}' for value in rss)}")
-    measured = [*results["healthz_runs"], *(v for k, v in results.items() if k != "healthz_runs")]
+    measured = [
+        *results["healthz_runs"],
+        *(v for k, v in results.items() if k != "healthz_runs"),
+        *(pair[side] for pair in comparison for side in ("full", "empty")),
+    ]
     checks = {
         "topic >= 0.35 x healthz": results["topic"]["ratio_to_healthz"] >= GOALS["topic"],
         "tick >= 0.5 x healthz": results["tick"]["ratio_to_healthz"] >= GOALS["tick"],
@@ -583,6 +653,7 @@ def main() -> None:
                 "reference": reference,
                 "marks_in_table": marks_before,
                 "topic_vs_empty": round(topic_vs_empty, 3),
+                "topic_vs_empty_rounds": comparison,
                 "worker_peak_rss_mb": rss,
                 "goals": checks,
             },
