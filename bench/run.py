@@ -208,6 +208,12 @@ def cpu_times() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
+def cores_busy(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """How many cores were busy between two cpu_times() readings: near the core count means the
+    load was bound by CPU; well below it, by waiting (connections, the database)."""
+    return round(os.cpu_count() * (after[0] - before[0]) / (after[1] - before[1]), 2)
+
+
 def process_cpu(app_pid: int) -> dict[str, float]:
     """CPU seconds used so far by the app server (gunicorn's master and its workers) and by
     PostgreSQL's processes, each counting the children it has already reaped, so that a worker
@@ -292,21 +298,19 @@ def log_in(base: str) -> tuple[list[str], list[str]]:
 def measure_endpoint(server, base, name, path, headers, script, wrk_env, args) -> dict:
     """wrk on one endpoint after a warm-up, with where the machine's CPU went meanwhile."""
     run_wrk(base, path, args.warmup, args.connections, headers, script, wrk_env)
-    busy_before, total_before = cpu_times()
+    machine_before = cpu_times()
     processes_before, wrk_before = process_cpu(server.pid), children_cpu()
     figures = run_wrk(base, path, args.seconds, args.connections, headers, script, wrk_env)
-    busy_after, total_after = cpu_times()
+    machine_after = cpu_times()
     processes_after, wrk_after = process_cpu(server.pid), children_cpu()
     # Where the machine's CPU went, in milliseconds per request: the app server,
     # PostgreSQL, the load generator, and the rest (mostly the kernel's network work).
     per_request = 1000 / max(figures["requests"], 1)
     spent = {key: max(processes_after[key] - processes_before[key], 0.0) for key in processes_after}
     spent["wrk"] = wrk_after - wrk_before
-    spent["other"] = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK") - sum(spent.values())
+    spent["other"] = (machine_after[0] - machine_before[0]) / os.sysconf("SC_CLK_TCK") - sum(spent.values())
     figures["cpu_ms_per_request"] = {key: round(value * per_request, 3) for key, value in spent.items()}
-    # How much of the machine the run kept busy: near the core count means the endpoint
-    # is bound by CPU; well below it, by waiting (connections, the database).
-    figures["cores_busy"] = round(os.cpu_count() * (busy_after - busy_before) / (total_after - total_before), 2)
+    figures["cores_busy"] = cores_busy(machine_before, machine_after)
     print(f"  {name:<18} {figures['rps']:>8.1f} req/s  {figures['cores_busy']:.2f} cores busy", flush=True)
     return figures
 
@@ -334,36 +338,44 @@ def marks_vs_empty(pairs: list[tuple[float, float]]) -> float:
     return statistics.median(full / small for full, small in pairs)
 
 
+@contextlib.contextmanager
+def maintenance(db_url: str):
+    """An autocommit connection to the `postgres` database of the server at `db_url`, and that
+    URL's database name: databases are created and dropped from there."""
+    import psycopg
+
+    parts = urlsplit(db_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        yield admin, parts.path.lstrip("/")
+
+
 def copy_database(db_url: str, name: str) -> str:
     """A fresh copy of the database at `db_url` (which nothing may be connected to), named `name`;
     returns its URL."""
     import psycopg
     from psycopg import sql
 
-    parts = urlsplit(db_url)
-    source = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+    with maintenance(db_url) as (admin, source):
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        for attempt in range(20):  # a server that just stopped may still hold a connection for a moment
+        deadline = time.monotonic() + 10  # a server that just stopped may hold a connection for a moment
+        while True:
             try:
                 admin.execute(
                     sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(source))
                 )
                 break
             except psycopg.errors.ObjectInUse:
-                if attempt == 19:
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return urlunsplit(urlsplit(db_url)._replace(path=f"/{name}"))
 
 
 def drop_database(db_url: str) -> None:
-    import psycopg
     from psycopg import sql
 
-    parts = urlsplit(db_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(parts.path.lstrip("/"))))
+    with maintenance(db_url) as (admin, name):
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def compare_with_empty_table(server_env: dict, db_url: str, log_path: Path, script: Path, args) -> tuple[int, list]:
@@ -389,10 +401,10 @@ def compare_with_empty_table(server_env: dict, db_url: str, log_path: Path, scri
             f"The topic page, {marks:,} marks and only the user's marks, served at the same time ({half} connections each):"
         )
         with (
-            serve(server_env, log_path) as (full_base, full_server),
-            serve(dict(server_env, DATABASE_URL=copy_url), log_path) as (small_base, small_server),
+            serve(server_env, log_path) as (full_base, _),
+            serve(dict(server_env, DATABASE_URL=copy_url), log_path) as (small_base, _),
         ):
-            sides = {"full": (full_base, log_in(full_base)[0]), "empty": (small_base, log_in(small_base)[0])}
+            sides = {"full": (full_base, log_in(full_base)[0]), "small": (small_base, log_in(small_base)[0])}
 
             def both(seconds: int) -> dict:
                 with ThreadPoolExecutor(2) as pool:
@@ -405,14 +417,12 @@ def compare_with_empty_table(server_env: dict, db_url: str, log_path: Path, scri
             both(args.warmup)
             rounds = []
             for round_ in range(1, args.rounds + 1):
-                busy_before, total_before = cpu_times()
+                machine_before = cpu_times()
                 pair = both(args.seconds)
-                busy_after, total_after = cpu_times()
+                busy = cores_busy(machine_before, cpu_times())
                 for figures in pair.values():
-                    figures["cores_busy"] = round(
-                        os.cpu_count() * (busy_after - busy_before) / (total_after - total_before), 2
-                    )
-                print(f"  round {round_}: {pair['full']['rps']:.1f} and {pair['empty']['rps']:.1f} req/s", flush=True)
+                    figures["cores_busy"] = busy
+                print(f"  round {round_}: {pair['full']['rps']:.1f} and {pair['small']['rps']:.1f} req/s", flush=True)
                 rounds.append(pair)
         return marks, rounds
     finally:
@@ -589,7 +599,7 @@ def main() -> None:
         print_row(label, figures, queries.get(key, ""), figures.get("ratio_to_healthz", 1.0))
     for round_, pair in enumerate(comparison, 1):
         print_row(f"GET /topics/ml-breadth/, {marks_before:,} marks ({round_})", pair["full"], queries["topic"])
-        print_row(f"GET /topics/ml-breadth/, only the user's marks ({round_})", pair["empty"], queries["topic"])
+        print_row(f"GET /topics/ml-breadth/, only the user's marks ({round_})", pair["small"], queries["topic"])
     healthz_rps = ", ".join(f"{run['rps']:.0f}" for run in results["healthz_runs"])
     print(f"  /healthz runs, req/s: {healthz_rps}")
     print("  Each ratio is to the mean of the /healthz runs just before and just after the endpoint.")
@@ -610,7 +620,7 @@ def main() -> None:
             ("logged in, the site layout around no content", "empty_page"),
         ):
             print_row(label, reference[key], 1, reference[key]["ratio_to_healthz"])
-    topic_vs_empty = marks_vs_empty([(pair["full"]["rps"], pair["empty"]["rps"]) for pair in comparison])
+    topic_vs_empty = marks_vs_empty([(pair["full"]["rps"], pair["small"]["rps"]) for pair in comparison])
     print()
     print(f"Marks in the table during the run: {marks_before:,}")
     print(
@@ -621,7 +631,7 @@ def main() -> None:
     measured = [
         *results["healthz_runs"],
         *(v for k, v in results.items() if k != "healthz_runs"),
-        *(pair[side] for pair in comparison for side in ("full", "empty")),
+        *(pair[side] for pair in comparison for side in ("full", "small")),
     ]
     checks = {
         "topic >= 0.35 x healthz": results["topic"]["ratio_to_healthz"] >= GOALS["topic"],
