@@ -104,25 +104,26 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
-    "prepsite",
+    "core",
+    "accounts",
     "topics",
     "progress",
 ]
 
 MIDDLEWARE = [
-    "prepsite.middleware.HealthCheckHostMiddleware",
+    "core.middleware.HealthCheckHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "prepsite.middleware.PerUserPagesNotStoredMiddleware",
+    "core.middleware.PerUserPagesNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "prepsite.auth.AuthenticationMiddleware",
-    "prepsite.middleware.TimeZoneMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "prepsite.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -155,10 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "prepsite.auth.SessionModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
-# Sessions name their user in a column, so one query reads both (prepsite/sessions.py).
-SESSION_ENGINE = "prepsite.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -234,7 +233,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "prepsite.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_VERBOSE = False
 # Set to the header your reverse proxy writes (e.g. X-Forwarded-For) to throttle by the real
 # client address; leave unset when the site is reached directly.

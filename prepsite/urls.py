@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from prepsite import views
+from accounts import views as account
+from core.views import healthz
 from progress import account_views, review_views
+from progress import pages as topic_views
 from progress import views as progress_views
-from topics import views as topic_views
 
 urlpatterns = [
     path("", topic_views.home, name="home"),
@@ -24,13 +25,13 @@ urlpatterns = [
     path("account/progress/import/", account_views.import_preview, name="import_preview"),
     path("account/progress/import/apply/", account_views.import_apply, name="import_apply"),
     path("account/progress/reset/", account_views.reset_confirm, name="reset_progress"),
-    path("account/time-zone/", views.time_zone, name="time_zone"),
+    path("account/time-zone/", account.time_zone, name="time_zone"),
     path("account/delete/", account_views.delete_account, name="delete_account"),
     path("paths/", topic_views.path_list, name="path_list"),
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/follow/", progress_views.follow_path, name="follow_path"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", account.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
 ]

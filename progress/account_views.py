@@ -26,6 +26,7 @@ from progress.portability import (
     reset_preview,
     reset_progress,
 )
+from topics import catalog as content
 from topics.models import Question, StudyPath, Topic
 
 
@@ -118,7 +119,7 @@ def _reset_target(form: ResetForm) -> tuple[str, list[int]]:
     path: StudyPath | None = form.cleaned_data.get("path")
     if topic:
         return f"the topic {topic.title}", list(Question.objects.in_topic(topic).values_list("id", flat=True))
-    return f"the path {path.title}", list(Question.objects.in_path(path).values_list("id", flat=True))
+    return f"the path {path.title}", sorted(content.current().path_question_ids(path))
 
 
 @login_required

@@ -3,19 +3,27 @@
 Anonymous users have studied nothing; every function answers for them without a query.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db.models import IntegerField, Value
 
-from prepsite import rows
 from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
-from topics.models import ContentVersion
+from topics.models import Question
 
 
 @dataclass(frozen=True)
 class Tally:
+    """A "studied / total" counter. Every counter on the site is made by Tally.of."""
+
     studied: int
     total: int
+
+    @classmethod
+    def of(cls, questions: Iterable, studied: frozenset[int]) -> "Tally":
+        """The counter of `questions` (anything with an `id`) for a user who studied `studied`."""
+        ids = [q.id for q in questions]
+        return cls(sum(id_ in studied for id_ in ids), len(ids))
 
     @property
     def percent(self) -> int:
@@ -30,57 +38,46 @@ class Flags:
     starred: frozenset[int] = frozenset()
     noted: frozenset[int] = frozenset()
 
-    def with_studied(self, question_id: int, studied: bool) -> "Flags":
-        changed = self.studied | {question_id} if studied else self.studied - {question_id}
-        return Flags(changed, self.starred, self.noted)
-
-    def with_starred(self, question_id: int, starred: bool) -> "Flags":
-        changed = self.starred | {question_id} if starred else self.starred - {question_id}
-        return Flags(self.studied, changed, self.noted)
-
 
 NO_FLAGS = Flags()
+_KINDS = (StudiedMark, Star, Note)  # in the order of Flags' fields
 
 
-_FLAG_MODELS = (StudiedMark, Star, Note)  # in the order of Flags' fields
+def flags_for(request) -> Flags:
+    """The requesting user's flags, read in one query the first time a request asks and then
+    kept on the request. A view that changes a flag asks after the change."""
+    flags = getattr(request, "_progress_flags", None)
+    if flags is None:
+        flags = request._progress_flags = _read_flags(request.user)
+    return flags
 
 
-def flags_columns(user_id_sql: str, vendor: str) -> list[str]:
-    """SQL expressions, for a query that names a user as `user_id_sql`, of that user's flags
-    (each a comma-separated list of question ids) and then the content version token.
-
-    The session's query (prepsite.sessions) selects them, so a logged-in page reads the session,
-    its user, the user's flags and the version in one query; flags_from_columns reads them back."""
-    aggregate = "string_agg({}, ',')" if vendor == "postgresql" else "group_concat({}, ',')"
-    columns = [
-        f"(SELECT {aggregate.format('CAST(question_id AS TEXT)')} FROM {model._meta.db_table} "
-        f"WHERE user_id = {user_id_sql})"
-        for model in _FLAG_MODELS
+def _read_flags(user) -> Flags:
+    if not user.is_authenticated:
+        return NO_FLAGS
+    kinds = [
+        model.objects.filter(user=user).annotate(kind=Value(position, IntegerField())).values_list("question_id", "kind")
+        for position, model in enumerate(_KINDS)
     ]
-    return columns + [f"(SELECT MAX(token) FROM {ContentVersion._meta.db_table})"]
+    found: tuple[set[int], ...] = (set(), set(), set())
+    for question_id, kind in kinds[0].union(*kinds[1:], all=True):
+        found[kind].add(question_id)
+    return Flags(*map(frozenset, found))
 
 
-def _ids(listed: str | None) -> frozenset[int]:
-    return frozenset(map(int, listed.split(","))) if listed else frozenset()
-
-
-def flags_from_columns(values) -> tuple[Flags, int]:
-    """(flags, version token) from the values of flags_columns' expressions."""
-    studied, starred, noted, token = values
-    return Flags(_ids(studied), _ids(starred), _ids(noted)), token or 0
-
-
-def flags_and_version(user) -> tuple[Flags, int]:
-    """The user's flags and the content version token, in one query (the version alone for an
-    anonymous user): the query the session's reads them with, for a page that has no session.
-    Pages read both together so their content and counters always match."""
-    *flags, token = flags_columns("%s", connection.vendor)
-    with connection.cursor() as cursor:
-        if not user.is_authenticated:
-            cursor.execute(f"SELECT {token}")
-            return NO_FLAGS, cursor.fetchone()[0] or 0
-        cursor.execute(f"SELECT {', '.join(flags)}, {token}", [user.pk] * len(flags))
-        return flags_from_columns(cursor.fetchone())
+def with_flags(questions: Iterable[Question], flags: Flags) -> list[Question]:
+    """Copies of `questions` (the content snapshot's, shared by every request) with
+    `is_studied`, `is_starred` and `has_note` set from `flags`."""
+    studied, starred, noted = flags.studied, flags.starred, flags.noted
+    copies = []
+    for question in questions:
+        copy = Question.__new__(Question)
+        copy.__dict__.update(question.__dict__)
+        copy.is_studied = question.id in studied
+        copy.is_starred = question.id in starred
+        copy.has_note = question.id in noted
+        copies.append(copy)
+    return copies
 
 
 def latest_studied_question(user):
@@ -104,18 +101,17 @@ def followed_paths(user) -> dict[int, "FollowedPath"]:
 
 
 def note_for(user, question) -> "Note | None":
-    """The user's note on `question` (at most one: a unique pair), on the question page's path,
-    so read without compiling a queryset (prepsite.rows)."""
+    """The user's note on `question` (at most one: a unique pair)."""
     if not user.is_authenticated:
         return None
-    return rows.first(Note, user_id=user.pk, question_id=question.pk)
+    return Note.objects.filter(user=user, question=question).first()
 
 
 def review_card_for(user, question) -> "ReviewCard | None":
-    """The user's review card for `question` (at most one), read as note_for is."""
+    """The user's review card for `question` (at most one)."""
     if not user.is_authenticated:
         return None
-    return rows.first(ReviewCard, user_id=user.pk, question_id=question.pk)
+    return ReviewCard.objects.filter(user=user, question=question).first()
 
 
 def starred_questions(user) -> list:

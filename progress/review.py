@@ -12,8 +12,10 @@ from django.utils import timezone
 from fsrs import Card, Scheduler, State
 from fsrs import Rating as FsrsRating
 
-from progress.models import ActivityDay, ReviewCard, ReviewLog, ReviewSettings
-from topics.models import PathStep, Question
+from progress.models import ActivityDay, FollowedPath, ReviewCard, ReviewLog, ReviewSettings
+from topics import catalog as content
+from topics.catalog import Catalog
+from topics.models import Question
 
 
 def settings_for(user) -> ReviewSettings:
@@ -71,47 +73,44 @@ def start_of_day(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(local.date(), time.min), timezone.get_current_timezone())
 
 
-def _followed_order(user, questions: list[tuple[int, int, int]]) -> list[int]:
-    """Ids of questions on the paths the user follows, in path order (earliest follow first).
-
-    `questions` are the live (id, section id, topic id) triples in reading order.
-    """
-    steps = (
-        PathStep.objects.filter(path__followers__user=user, path__archived=False)
-        .order_by("path__followers__started_at", "path_id", "order", "id")
-        .values_list("topic_id", "section_id")
-    )
-    ordered: list[int] = []
-    seen: set[int] = set()
-    for topic_id, section_id in steps:
-        for question_id, q_section, q_topic in questions:
-            if q_topic == topic_id and (section_id is None or q_section == section_id) and question_id not in seen:
-                seen.add(question_id)
-                ordered.append(question_id)
-    return ordered
+def _followed_order(user, catalog: Catalog) -> list[int]:
+    """Ids of live questions on the paths the user follows, in path order (earliest follow first)."""
+    ordered: dict[int, None] = {}
+    for path_id in FollowedPath.objects.filter(user=user).order_by("started_at", "path_id").values_list(
+        "path_id", flat=True
+    ):
+        path = catalog.path_by_id(path_id)
+        for planned in catalog.plan(path) if path else ():
+            ordered.update(dict.fromkeys(planned.question_ids))
+    return list(ordered)
 
 
-def due_queue(user, now: datetime | None = None) -> list[int]:
+def due_queue(
+    user, now: datetime | None = None, settings: ReviewSettings | None = None, catalog: Catalog | None = None
+) -> list[int]:
     """Question ids to review today, in order: due cards on followed paths, other due cards
     (each by due date), then new questions up to the daily limit, followed paths first.
     A constant number of queries, however many questions and cards there are."""
     now = now or timezone.now()
     today = start_of_day(now)
     tomorrow = today + timedelta(days=1)
-    questions = list(Question.objects.live().in_reading_order().values_list("id", "section_id", "section__topic_id"))
-    live = {question_id for question_id, _, _ in questions}
-    followed = _followed_order(user, questions)
+    catalog = catalog or content.current()
+    followed = _followed_order(user, catalog)
     in_followed = set(followed)
     cards = list(ReviewCard.objects.filter(user=user).values_list("question_id", "due", "created_at"))
-    due = sorted((due, question_id) for question_id, due, _ in cards if due < tomorrow and question_id in live)
+    due = sorted(
+        (due, question_id)
+        for question_id, due, _ in cards
+        if due < tomorrow and catalog.question_by_id(question_id) is not None
+    )
     due_ids = [question_id for _, question_id in due]
     queue = [q for q in due_ids if q in in_followed] + [q for q in due_ids if q not in in_followed]
     new_today = sum(1 for _, _, created in cards if created >= today)
-    room = max(0, settings_for(user).new_cards_per_day - new_today)
+    room = max(0, (settings or settings_for(user)).new_cards_per_day - new_today)
     reviewed = {question_id for question_id, _, _ in cards}
     fresh = [q for q in followed if q not in reviewed][:room]
     taken = set(fresh)
-    fresh += [q for q, _, _ in questions if q not in reviewed and q not in taken][: room - len(fresh)]
+    fresh += [q.id for q in catalog.questions if q.id not in reviewed and q.id not in taken][: room - len(fresh)]
     return queue + fresh
 
 

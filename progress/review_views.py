@@ -8,16 +8,17 @@ from progress import review
 from progress.forms import ReviewSettingsForm
 from progress.models import Rating
 from progress.queries import review_card_for
-from topics.catalog import snapshot
+from topics import catalog as content
 
 
 def review_context(request: HttpRequest) -> dict:
-    queue = review.due_queue(request.user)
+    settings = review.settings_for(request.user)
+    catalog = content.current()
+    queue = review.due_queue(request.user, settings=settings, catalog=catalog)
     current = card = None
     answers: tuple[str, ...] = ()
     if queue:
         # The queue holds live questions only, so the content snapshot has each of them.
-        catalog = snapshot(request).catalog
         current = catalog.question_by_id(queue[0])
         answers = catalog.answers_html(current.id)
         card = review_card_for(request.user, current)
@@ -32,7 +33,7 @@ def review_context(request: HttpRequest) -> dict:
         "due_tomorrow": tomorrow,
         "done_by_rating": [(label, done.get(value, 0)) for value, label in Rating.choices],
         "ratings": Rating.choices,
-        "settings_form": ReviewSettingsForm(instance=review.settings_for(request.user)),
+        "settings_form": ReviewSettingsForm(instance=settings),
         "next_url": "/review/",
     }
 

@@ -3,28 +3,30 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturalday
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.http import safe_next
 from progress import queries, review
 from progress.forms import FollowForm, NoteForm, RatingForm
 from progress.models import FollowedPath, Note, Star, StudiedMark
-from progress.pending import remember_tick
-from progress.review_views import review_page_response
-from topics.catalog import snapshot
-from topics.listing import build_path_views
-from topics.views import (
-    get_path_or_404,
-    get_question_or_404,
-    leaves_listing,
-    page_listing,
-    page_of,
-    tick_response_context,
+from progress.pages import (
+    build_path_views,
+    list_context,
+    listing_for,
+    path_or_404,
+    question_counters,
+    question_or_404,
 )
+from progress.pending import remember_tick
+from progress.queries import flags_for, with_flags
+from progress.review_views import review_page_response
+from topics import catalog as content
+from topics.listing import BadFilter
 
 FLAG_VALUES = {"1": True, "0": False}
 
@@ -38,17 +40,6 @@ def flag_refused(field: str) -> HttpResponse:
     return HttpResponseBadRequest(f"The form must say {field}=1 or {field}=0.", content_type="text/plain")
 
 
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    """The page the user came from, if it is on this site; otherwise `fallback`."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path on this site: redirect() would read anything else as a view name or a host.
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
 def login_redirect(request: HttpRequest, next_url: str, message: str = "") -> HttpResponse:
     """Send a visitor who tried to save progress to the login page, saying why; after logging
     in they come back to the page they were on."""
@@ -59,15 +50,45 @@ def login_redirect(request: HttpRequest, next_url: str, message: str = "") -> Ht
     return redirect(login_url)
 
 
+def page_context(request: HttpRequest, catalog, question) -> dict:
+    """What a control's HTMX response must update on the page it was used on. The form names
+    that page (`page`: "topic:<slug>", "list", "path:<slug>" or "question") and the list's
+    filters (`filters`); the flags are read after the change."""
+    flags = flags_for(request)
+    (question,) = with_flags([question], flags)
+    kind, _, slug = request.POST.get("page", "").partition(":")
+    context: dict = {"question": question, "q": question, "page": request.POST.get("page", ""), "kind": kind}
+    if kind == "question":
+        return context | question_counters(catalog, flags, question) | {
+            "card": queries.review_card_for(request.user, question)
+        }
+    if kind == "path" and (path := catalog.path(slug)):
+        (view,) = build_path_views(catalog, flags, request.user, [path])
+        step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
+        return context | {"path_view": view, "step_view": step}
+    if kind in ("topic", "list"):
+        scope = catalog.topic_questions(question.section.topic_id) if kind == "topic" else catalog.questions
+        try:
+            listing = listing_for(catalog, flags, QueryDict(request.POST.get("filters", "")), scope)
+        except BadFilter:
+            return context
+        context |= list_context(listing, flags, context["page"])
+        context["row_removed"] = listing.active and all(q.id != question.id for q in listing.matched)
+        if kind == "topic":
+            context |= question_counters(catalog, flags, question)
+    return context
+
+
 @require_POST
 def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
     """Mark a question studied (studied=1) or not (studied=0).
 
     The request states the wanted result, so repeating it changes nothing. HTMX requests get
-    the swapped row (or the question page's panel) and out-of-band counters; plain form posts
-    are redirected back to the page they came from.
+    the swapped row (or the question page's panel) and out-of-band counters of the page the form
+    names; plain form posts are redirected back to the page they came from.
     """
-    question = get_question_or_404(request, slug)
+    catalog = content.current()
+    question = question_or_404(catalog, slug)
     next_url = safe_next(request, question.get_absolute_url())
     wanted = stated_flag(request, "studied")
     if not request.user.is_authenticated:
@@ -84,24 +105,23 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not request.htmx:
         page = next_url.split("#")[0]
-        place = "question-panel" if page_of(page)[0] == "question_detail" else "question-row"
+        place = "question-panel" if page.split("?")[0] == question.get_absolute_url() else "question-row"
         return redirect(f"{page}#{place}-{question.id}")
-    snap = snapshot(request)
-    snap.flags = snap.flags.with_studied(question.id, wanted)
-    question.is_studied = wanted
-    return render(request, "progress/tick_response.html", tick_response_context(request, question, next_url))
+    context = page_context(request, catalog, question) | {"next_url": next_url, "filters": request.POST.get("filters", "")}
+    return render(request, "progress/tick_response.html", context)
 
 
 @require_POST
 def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
     """Follow (follow=1, with an optional target_date) or unfollow (follow=0) a study path."""
-    path = get_path_or_404(request, slug)
+    catalog = content.current()
+    path = path_or_404(catalog, slug)
     next_url = safe_next(request, path.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        (view,) = build_path_views(snapshot(request), request.user, [path])
+        (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
         context = {"view": view, "today": timezone.localdate(), "next_url": next_url, "follow_form": form}
         template = "topics/path_detail.html#follow-panel" if request.htmx else "topics/path_detail.html"
         return render(request, template, context, status=400)
@@ -113,7 +133,7 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         FollowedPath.objects.filter(user=request.user, path=path).delete()
     if not request.htmx:
         return redirect(next_url)
-    (view,) = build_path_views(snapshot(request), request.user, [path])
+    (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
     return render(
         request,
         "topics/path_detail.html#follow-panel",
@@ -124,7 +144,8 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     """Star a question to revisit it (starred=1) or remove the star (starred=0)."""
-    question = get_question_or_404(request, slug)
+    catalog = content.current()
+    question = question_or_404(catalog, slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
@@ -134,12 +155,8 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
         return redirect(next_url)
-    snap = snapshot(request)
-    snap.flags = snap.flags.with_starred(question.id, wanted)
-    question.is_starred = wanted
-    listing = page_listing(snap, next_url, question)
-    context = {"question": question, "next_url": next_url, "listing": listing}
-    return render(request, "progress/star_form.html", context | {"row_removed": leaves_listing(listing, question)})
+    context = page_context(request, catalog, question) | {"next_url": next_url, "filters": request.POST.get("filters", "")}
+    return render(request, "progress/star_response.html", context)
 
 
 def note_context(request: HttpRequest, question, form=None, editing: bool = False) -> dict:
@@ -152,7 +169,7 @@ def note_context(request: HttpRequest, question, form=None, editing: bool = Fals
 def edit_note(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the note editor (a partial for HTMX, a page without JS). POST: save the note;
     an empty note deletes it."""
-    question = get_question_or_404(request, slug)
+    (question,) = with_flags([question_or_404(content.current(), slug)], flags_for(request))
     if not request.user.is_authenticated:
         return login_redirect(request, question.get_absolute_url())
     if request.method == "GET":
@@ -185,7 +202,7 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
     The form carries the card's last review time; a repeated submission (a double click, a
     replay) no longer matches and changes nothing.
     """
-    question = get_question_or_404(request, slug)
+    question = question_or_404(content.current(), slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
@@ -202,7 +219,7 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date(), 'j M Y')}.")
     if not request.htmx:
         return redirect(next_url)
-    if page_of(next_url)[0] == "review":
+    if next_url.split("?")[0] == reverse("review"):
         return review_page_response(request)
     # The question page also shows the next review beside its tick.
     return render(request, "progress/recall_response.html", {"question": question, "card": card, "next_url": next_url})

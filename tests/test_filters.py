@@ -130,7 +130,7 @@ def test_filters_show_only_the_users_own_marks(bob_client, ticked):
 def test_ticking_on_a_filtered_page_updates_the_filtered_counter(alice_client, ticked):
     response = alice_client.post_form(
         "/questions/ml-breadth-q1-3/studied/",
-        {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard"},
+        {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard", "page": "topic:ml-breadth", "filters": "difficulty=hard"},
         htmx=True,
     )
     html = response.content.decode()
@@ -145,20 +145,24 @@ def summary_count(html: str) -> str:
     return re.search(r'id="filter-summary".*?Showing <strong>(\d+)</strong>', html, re.S).group(1)
 
 
-@pytest.mark.parametrize("page", ["/topics/ml-breadth/", "/questions/"])
-def test_a_tick_that_leaves_a_status_filter_takes_the_row_out_of_the_list(alice_client, ticked, page):
+@pytest.mark.parametrize("page, named", [("/topics/ml-breadth/", "topic:ml-breadth"), ("/questions/", "list")])
+def test_a_tick_that_leaves_a_status_filter_takes_the_row_out_of_the_list(alice_client, ticked, page, named):
     """What the page then shows agrees with "Showing N", as a reload would."""
     next_url = f"{page}?status=not-studied"
     before = summary_count(alice_client.get(next_url).content.decode())
     html = alice_client.post_form(
-        "/questions/ml-breadth-q1-2/studied/", {"studied": "1", "next": next_url}, htmx=True
+        "/questions/ml-breadth-q1-2/studied/",
+        {"studied": "1", "next": next_url, "page": named, "filters": "status=not-studied"},
+        htmx=True,
     ).content.decode()
     assert 'id="question-row-' not in html  # the row's swap is empty: it leaves the list
     assert int(summary_count(html)) == int(before) - 1
     assert summary_count(alice_client.get(next_url).content.decode()) == summary_count(html)
     # A tick that keeps the row in the filter swaps the row as usual.
     html = alice_client.post_form(
-        "/questions/ml-breadth-q1-3/studied/", {"studied": "1", "next": f"{page}?difficulty=hard"}, htmx=True
+        "/questions/ml-breadth-q1-3/studied/",
+        {"studied": "1", "next": f"{page}?difficulty=hard", "page": named, "filters": "difficulty=hard"},
+        htmx=True,
     ).content.decode()
     assert f'id="question-row-{Question.objects.get(slug="ml-breadth-q1-3").id}"' in html
 
@@ -169,13 +173,17 @@ def test_removing_a_star_on_the_starred_list_takes_the_row_out(alice_client, ali
     next_url = "/topics/ml-breadth/?status=starred"
     assert summary_count(alice_client.get(next_url).content.decode()) == "1"
     html = alice_client.post_form(
-        f"/questions/{question.slug}/star/", {"starred": "0", "next": next_url}, htmx=True
+        f"/questions/{question.slug}/star/",
+        {"starred": "0", "next": next_url, "page": "topic:ml-breadth", "filters": "status=starred"},
+        htmx=True,
     ).content.decode()
     assert f'<li id="question-row-{question.id}" hx-swap-oob="delete"></li>' in html
     assert summary_count(html) == "0"
     # On an unfiltered page the row stays and no summary is sent.
     html = alice_client.post_form(
-        f"/questions/{question.slug}/star/", {"starred": "1", "next": "/topics/ml-breadth/"}, htmx=True
+        f"/questions/{question.slug}/star/",
+        {"starred": "1", "next": "/topics/ml-breadth/", "page": "topic:ml-breadth"},
+        htmx=True,
     ).content.decode()
     assert "hx-swap-oob" not in html
 

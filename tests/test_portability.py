@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from prepsite.models import Session
+from django.contrib.sessions.models import Session
 from progress import review
 from progress.models import FollowedPath, Note, PendingImport, ReviewCard, ReviewLog, Star, StudiedMark
 from progress.portability import apply_import, export_progress

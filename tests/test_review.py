@@ -147,8 +147,8 @@ def test_the_review_card_shows_the_questions_answers_as_they_are_now(
 
     first = Question.objects.get(slug="ml-breadth-q1-1")
     alice_client.get("/review/")
-    # The session, the queue (questions, followed paths, cards, settings), the card, today's
-    # ratings, the settings form; the question and its answers come from the content snapshot.
+    # The session and its user, the settings, the content version, the queue (followed paths,
+    # cards), the card, today's ratings; the question and its answers come from the content snapshot.
     with django_assert_num_queries(8):
         page = alice_client.get("/review/").content.decode()
     assert f"The answer to <strong>{first.title}</strong>" in page
@@ -198,7 +198,7 @@ def test_the_question_page_keeps_its_next_review_through_a_tick_and_a_rating(ali
     ).content.decode()
     assert f'id="next-due-{question.id}" hx-swap-oob="true">Next review ' in html  # beside the tick
     html = alice_client.post_form(
-        f"/questions/{question.slug}/studied/", {"studied": "1", "next": page}, htmx=True
+        f"/questions/{question.slug}/studied/", {"studied": "1", "next": page, "page": "question"}, htmx=True
     ).content.decode()
     assert f'id="next-due-{question.id}">Next review ' in html
 

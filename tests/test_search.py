@@ -76,7 +76,9 @@ def test_a_search_after_an_edit_finds_the_new_words(anon_client, searchable):
 
 def test_a_tick_on_a_searched_list_updates_its_counters(alice_client, searchable):
     response = alice_client.post_form(
-        "/questions/ml-breadth-q1-2/studied/", {"studied": "1", "next": "/questions/?q=divergence"}, htmx=True
+        "/questions/ml-breadth-q1-2/studied/",
+        {"studied": "1", "next": "/questions/?q=divergence", "page": "list", "filters": "q=divergence"},
+        htmx=True,
     )
     assert response.status_code == 200
     assert "Showing <strong>2</strong> of 9 questions" in response.content.decode()

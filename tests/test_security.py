@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
 
-from prepsite.security import client_ip
+from accounts.security import client_ip
 from tests.conftest import PASSWORD, CsrfClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def directives(policy: str) -> set[str]:
 
 
 def test_the_policy_built_once_is_django_csps_own(anon_client, topic):
-    """The header comes from policies built once per process (prepsite.middleware.CSPMiddleware):
+    """The header comes from django-csp's middleware:
     it must say exactly what django-csp builds from the settings."""
     from csp.utils import build_policy
 
@@ -74,7 +74,7 @@ def test_a_views_own_policy_and_exemptions_still_apply(rf, settings):
     from csp.decorators import csp_exempt, csp_update
     from django.http import HttpResponse
 
-    from prepsite.middleware import CSPMiddleware
+    from csp.middleware import CSPMiddleware
 
     def respond(view, use_nonce: bool = False):
         request = rf.get("/somewhere/")

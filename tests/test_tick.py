@@ -5,10 +5,19 @@ from tests.conftest import PASSWORD
 from topics.models import Question
 
 
-def tick(client, question, studied: str, htmx: bool = False, target: str = "", next_url: str = "/topics/ml-breadth/"):
+def tick(
+    client,
+    question,
+    studied: str,
+    htmx: bool = False,
+    target: str = "",
+    next_url: str = "/topics/ml-breadth/",
+    page: str = "topic:ml-breadth",
+):
+    """A tick as its form sends it: the page it is on is in `next` and, for the response, `page`."""
     extra = {"HTTP_HX_TARGET": target} if target else {}
     return client.post_form(
-        f"/questions/{question.slug}/studied/", {"studied": studied, "next": next_url}, htmx=htmx, **extra
+        f"/questions/{question.slug}/studied/", {"studied": studied, "next": next_url, "page": page}, htmx=htmx, **extra
     )
 
 
@@ -72,6 +81,7 @@ def test_htmx_tick_on_the_question_page_returns_the_panel(alice_client, question
         htmx=True,
         target=f"question-panel-{question.id}",
         next_url=question.get_absolute_url(),
+        page="question",
     )
     html = response.content.decode()
     assert f'id="question-panel-{question.id}"' in html

@@ -2,25 +2,20 @@
 
 Every write to the content (topics, sections, questions, answers, study paths), whether a save, a
 delete or a bulk update, gives the one `ContentVersion` row a new token in the same
-transaction.
-A page reads that token together with the user's own marks in one query (for a logged-in
-user, the session's own: prepsite.sessions; otherwise `progress.queries.flags_and_version`) and
-rebuilds the snapshot only when the token moved. So
-every process serves exactly the content the database holds, without reading it per request,
-and every counter and every list on a page comes from the same snapshot and the same marks.
+transaction (topics.models). `current()` reads that token (one query) and rebuilds the snapshot
+only when it moved, so every process serves exactly the content the database holds without
+reading it per request.
 
-Snapshot objects are shared by every request a process serves and are never changed. A page
-that needs per-user flags on questions gets copies (`with_flags`).
+Snapshot objects are shared by every request a process serves and are never changed; a page
+that sets per-user values on questions works on copies.
 """
 
 import re
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
 
 from topics.models import Answer, ContentVersion, PathStep, Question, Section, StudyPath, Topic
 
@@ -64,6 +59,7 @@ class Catalog:
 
         self.paths: list[StudyPath] = list(StudyPath.objects.filter(archived=False).order_by("order", "title", "id"))
         self._path_by_slug = {path.slug: path for path in self.paths}
+        self._path_by_id = {path.id: path for path in self.paths}
         self._plans: dict[int, list[PlannedStep]] = {path.id: [] for path in self.paths}
         placed: dict[int, set[int]] = {path.id: set() for path in self.paths}
         steps = PathStep.objects.filter(path__archived=False).order_by("path_id", "order", "id")
@@ -102,7 +98,12 @@ class Catalog:
         """A study path that is not archived."""
         return self._path_by_slug.get(slug)
 
+    def path_by_id(self, path_id: int) -> StudyPath | None:
+        return self._path_by_id.get(path_id)
+
     def plan(self, path: StudyPath) -> list[PlannedStep]:
+        """The path's steps, each with the live questions it holds: which questions belong to a
+        path is decided here, for every page, the review queue and the reset."""
         return self._plans.get(path.id, [])
 
     def path_question_ids(self, path: StudyPath) -> frozenset[int]:
@@ -157,21 +158,6 @@ class SearchText:
     everything: str
 
 
-def with_flags(questions: Iterable[Question], flags) -> list[Question]:
-    """Copies of `questions` with `is_studied`, `is_starred` and `has_note` set from `flags`
-    (a progress.queries.Flags); the catalog's own objects stay untouched."""
-    studied, starred, noted = flags.studied, flags.starred, flags.noted
-    copies = []
-    for question in questions:
-        copy = Question.__new__(Question)
-        copy.__dict__.update(question.__dict__)
-        copy.is_studied = question.id in studied
-        copy.is_starred = question.id in starred
-        copy.has_note = question.id in noted
-        copies.append(copy)
-    return copies
-
-
 _lock = threading.Lock()
 _current: Catalog | None = None
 
@@ -200,40 +186,6 @@ def current_token() -> int:
 def current() -> Catalog:
     """The snapshot of the content as the database holds it now (one query when unchanged)."""
     return catalog_for_version(current_token())
-
-
-@dataclass
-class Snapshot:
-    """What one request reads: the content, and the requesting user's flags on it."""
-
-    catalog: Catalog
-    flags: object  # progress.queries.Flags
-
-
-def snapshot(request: HttpRequest) -> Snapshot:
-    """The content and the user's flags as the request found them, read once per request: with
-    the session when there is one (no query of its own), otherwise in one query."""
-    cached = getattr(request, "_content_snapshot", None)
-    if cached is None:
-        user = request.user
-        authenticated = user.is_authenticated  # loads the session, and the flags with it
-        session = getattr(request, "session", None)
-        found = getattr(session, "loaded_flags", None)
-        if found is not None and not authenticated:
-            # A visitor's session (one that remembers a tick for after login, say), or one the
-            # checks refused: the content version read with it, and no one's flags.
-            from progress.queries import NO_FLAGS
-
-            found = (NO_FLAGS, found[1])
-        elif found is None or getattr(session.loaded_user, "pk", None) != user.pk:
-            # The flags read with the session are the flags of the session's user; they are
-            # used only when that is the user the checks let in.
-            from progress.queries import flags_and_version
-
-            found = flags_and_version(user)
-        flags, token = found
-        cached = request._content_snapshot = Snapshot(catalog_for_version(token), flags)
-    return cached
 
 
 def _content_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

@@ -1,21 +1,16 @@
-"""Question lists with filters, and study-path plans: what the list pages show.
+"""Question lists with filters: which questions of a scope a list page shows.
 
-Everything is computed from the content snapshot (topics.catalog) and the user's flags, which
-one query reads, so every page costs the same few queries however many questions match.
+Everything is computed from the content snapshot (topics.catalog) and the ids of the questions
+the user studied and starred (for the status filter), so a list costs no query of its own.
 """
 
-import math
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 
-from progress import queries as progress
-from progress.queries import Tally
-from topics.catalog import Catalog, SearchText, Snapshot, with_flags, words
-from topics.models import Difficulty, PathStep, Question, StudyPath
+from topics.catalog import Catalog, SearchText, words
+from topics.models import Difficulty, Question, StudyPath
 
 STATUS_CHOICES = [("", "All"), ("studied", "Studied"), ("not-studied", "Not studied"), ("starred", "Starred")]
 FILTER_FIELDS = ("q", "difficulty", "status", "path")
@@ -58,24 +53,17 @@ class FilterChoices:
 
 @dataclass
 class Listing:
-    """A scope of questions (a topic, or the whole site) and the filtered view of it.
-
-    `scope` and `matched` hold the catalog's own questions; `shown` gives copies of the
-    matched ones with the user's flags set, made only when a page lists them."""
+    """A scope of questions (a topic, or the whole site) and the filtered view of it; both hold
+    the catalog's own questions."""
 
     form: QuestionFilterForm
     scope: list[Question]
     matched: list[Question]
-    flags: object  # progress.queries.Flags
     paths: list[StudyPath]
 
     @property
     def total(self) -> int:
         return len(self.scope)
-
-    @cached_property
-    def shown(self) -> list[Question]:
-        return with_flags(self.matched, self.flags)
 
     @property
     def filter_choices(self) -> FilterChoices:
@@ -85,55 +73,33 @@ class Listing:
     def active(self) -> bool:
         return any(self.form.cleaned_data.get(name) for name in FILTER_FIELDS)
 
-    @cached_property
-    def shown_tally(self) -> Tally:
-        studied = self.flags.studied
-        return Tally(sum(q.id in studied for q in self.matched), len(self.matched))
-
-
-_VALIDATED: dict[tuple, QuestionFilterForm | str] = {}
-
 
 def validated_filters(catalog: Catalog, data: QueryDict) -> QuestionFilterForm:
-    """The filter form for `data`, validated; raises BadFilter with a message for the user.
-
-    Validating a form costs more than filtering a list page, and the answer depends only on
-    the three parameters and the study paths, so it is remembered per content version and
-    selection. A validated form is only read afterwards."""
-    key = (catalog.token, *(tuple(data.getlist(name)) for name in FILTER_FIELDS))
-    found = _VALIDATED.get(key)
-    if found is None:
-        form = QuestionFilterForm(data, catalog.paths)
-        if form.is_valid():
-            found = form
-        else:
-            problems = []
-            for name, errors in form.errors.items():
-                value = ", ".join(data.getlist(name))
-                problems.append(f"{name}={value}: {' '.join(errors)}")
-            found = "A filter in this address cannot be used. " + " ".join(problems)
-        if len(_VALIDATED) >= 2048:  # bounded: odd addresses are unlimited
-            _VALIDATED.clear()
-        _VALIDATED[key] = found
-    if isinstance(found, str):
-        raise BadFilter(found)
-    return found
+    """The filter form for `data`, validated; raises BadFilter with a message for the user."""
+    form = QuestionFilterForm(data, catalog.paths)
+    if not form.is_valid():
+        problems = []
+        for name, errors in form.errors.items():
+            value = ", ".join(data.getlist(name))
+            problems.append(f"{name}={value}: {' '.join(errors)}")
+        raise BadFilter("A filter in this address cannot be used. " + " ".join(problems))
+    return form
 
 
-def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Listing:
-    """Filter `scope` (live questions of the snapshot, in reading order) by the GET parameters
-    in `data`.
+def build_listing(
+    catalog: Catalog, data: QueryDict, scope: list[Question], studied=frozenset(), starred=frozenset()
+) -> Listing:
+    """Filter `scope` (live questions of `catalog`, in reading order) by the GET parameters in
+    `data`; `studied` and `starred` are the ids the status filter reads.
 
     Unknown parameters are ignored; a known parameter with a value we do not know raises
     BadFilter with a message for the user.
     """
-    catalog, flags = snap.catalog, snap.flags
     form = validated_filters(catalog, data)
     difficulties = set(form.cleaned_data["difficulty"])
     status = form.cleaned_data["status"]
     path = form.cleaned_data["path"]
     in_path = catalog.path_question_ids(path) if path else None
-    studied, starred = flags.studied, flags.starred
     terms = form.search_terms()
     index = catalog.search_index() if terms else {}
     matched = [
@@ -148,7 +114,7 @@ def build_listing(snap: Snapshot, data: QueryDict, scope: list[Question]) -> Lis
     ]
     if terms:
         matched = best_matches_first(matched, terms, index)
-    return Listing(form=form, scope=scope, matched=matched, flags=flags, paths=catalog.paths)
+    return Listing(form=form, scope=scope, matched=matched, paths=catalog.paths)
 
 
 def best_matches_first(questions: list[Question], terms: list[str], index: dict[int, SearchText]) -> list[Question]:
@@ -184,73 +150,3 @@ def best_matches_first(questions: list[Question], terms: list[str], index: dict[
             -scores[q.id],
         ),
     )
-
-
-@dataclass
-class StepView:
-    step: PathStep
-    questions: list[Question] = field(default_factory=list)
-
-    @property
-    def tally(self) -> Tally:
-        return Tally(sum(q.is_studied for q in self.questions), len(self.questions))
-
-    @property
-    def progress_dom_id(self) -> str:
-        return f"step-progress-{self.step.id}"
-
-
-@dataclass
-class PathView:
-    path: StudyPath
-    steps: list[StepView]
-    follow: object = None  # progress.models.FollowedPath or None
-
-    @property
-    def questions(self) -> list[Question]:
-        return [q for step in self.steps for q in step.questions]
-
-    @property
-    def tally(self) -> Tally:
-        questions = self.questions
-        return Tally(sum(q.is_studied for q in questions), len(questions))
-
-    @property
-    def next_up(self) -> Question | None:
-        """The first unstudied question in path order."""
-        return next((q for q in self.questions if not q.is_studied), None)
-
-    @property
-    def progress_dom_id(self) -> str:
-        return f"path-progress-{self.path.id}"
-
-    @property
-    def per_day(self) -> int | None:
-        """Questions a day, today included, that finish the path by the follower's target date."""
-        if not self.follow or not self.follow.target_date:
-            return None
-        remaining = self.tally.total - self.tally.studied
-        days = (self.follow.target_date - timezone.localdate()).days + 1
-        if days <= 0:
-            return None
-        return math.ceil(remaining / days)
-
-
-def build_path_views(snap: Snapshot, user, paths: list[StudyPath]) -> list[PathView]:
-    """Plans for `paths` (from the snapshot), with each step's questions in reading order and
-    the user's flags. A question that two steps of a path would both hold is listed under the
-    first, so the path's counters count every question once."""
-    if not paths:
-        return []
-    catalog: Catalog = snap.catalog
-    follows = progress.followed_paths(user)
-    views = []
-    for path in paths:
-        steps = [
-            StepView(
-                step=planned.step, questions=with_flags(map(catalog.question_by_id, planned.question_ids), snap.flags)
-            )
-            for planned in catalog.plan(path)
-        ]
-        views.append(PathView(path=path, steps=steps, follow=follows.get(path.id)))
-    return views

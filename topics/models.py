@@ -4,8 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
+from django.urls import reverse
 
-from prepsite.addresses import cached_reverse
 from topics.rendering import render_markdown
 
 
@@ -57,7 +57,7 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("topic_detail", self.slug)
+        return reverse("topic_detail", args=[self.slug])
 
     @property
     def progress_dom_id(self) -> str:
@@ -98,14 +98,6 @@ class QuestionQuerySet(ContentQuerySet):
     def in_topic(self, topic: Topic) -> "QuestionQuerySet":
         return self.filter(section__topic=topic)
 
-    def in_path(self, path: "StudyPath") -> "QuestionQuerySet":
-        """Questions that belong to one of the path's steps (a whole topic or one section)."""
-        steps = PathStep.objects.filter(path=path)
-        return self.filter(
-            models.Q(section__topic_id__in=steps.filter(section__isnull=True).values("topic_id"))
-            | models.Q(section_id__in=steps.filter(section__isnull=False).values("section_id"))
-        )
-
     def in_reading_order(self) -> "QuestionQuerySet":
         return self.order_by("section__topic__order", "section__order", "section_id", "order", "id")
 
@@ -130,7 +122,7 @@ class Question(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("question_detail", self.slug)
+        return reverse("question_detail", args=[self.slug])
 
 
 class Answer(models.Model):
@@ -172,7 +164,7 @@ class StudyPath(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("path_detail", self.slug)
+        return reverse("path_detail", args=[self.slug])
 
 
 class PathStep(models.Model):

@@ -1,11 +1,19 @@
+"""The pages that show the content with the user's progress on it: the dashboard, topics, the
+question list, a question, study paths, and the random pick.
+
+Each reads the content snapshot (topics.catalog.current()) and the user's flags
+(progress.queries.flags_for), and puts the flags on copies of the questions it lists.
+"""
+
+import math
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -13,11 +21,11 @@ from django.views.decorators.vary import vary_on_headers
 from progress import queries as progress
 from progress import review
 from progress.activity import heatmap
-from progress.queries import Tally
-from topics.catalog import snapshot, with_flags
-from topics.listing import FILTER_FIELDS, BadFilter, build_listing, build_path_views
-from topics.models import Difficulty, Question, Section, StudyPath, Topic
-
+from progress.queries import Flags, Tally, flags_for, with_flags
+from topics import catalog as content
+from topics.catalog import Catalog
+from topics.listing import FILTER_FIELDS, BadFilter, Listing, build_listing
+from topics.models import Difficulty, PathStep, Question, Section, StudyPath, Topic
 
 @dataclass
 class SectionView:
@@ -32,43 +40,100 @@ class TopicGroup:
     sections: list[SectionView] = field(default_factory=list)
 
 
-def get_topic_or_404(request: HttpRequest, slug: str) -> Topic:
-    topic = snapshot(request).catalog.topic(slug)
+@dataclass
+class StepView:
+    step: PathStep
+    questions: list[Question] = field(default_factory=list)
+    tally: Tally = Tally(0, 0)
+
+    @property
+    def progress_dom_id(self) -> str:
+        return f"step-progress-{self.step.id}"
+
+
+@dataclass
+class PathView:
+    path: StudyPath
+    steps: list[StepView]
+    tally: Tally
+    follow: object = None  # progress.models.FollowedPath or None
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for step in self.steps for q in step.questions]
+
+    @property
+    def next_up(self) -> Question | None:
+        """The first unstudied question in path order."""
+        return next((q for q in self.questions if not q.is_studied), None)
+
+    @property
+    def progress_dom_id(self) -> str:
+        return f"path-progress-{self.path.id}"
+
+    @property
+    def per_day(self) -> int | None:
+        """Questions a day, today included, that finish the path by the follower's target date."""
+        if not self.follow or not self.follow.target_date:
+            return None
+        remaining = self.tally.total - self.tally.studied
+        days = (self.follow.target_date - timezone.localdate()).days + 1
+        if days <= 0:
+            return None
+        return math.ceil(remaining / days)
+
+
+def build_path_views(catalog: Catalog, flags: Flags, user, paths: list[StudyPath]) -> list[PathView]:
+    """Plans for `paths` (catalog.plan: each step's questions in reading order, a question two
+    steps would hold listed under the first), with the user's flags."""
+    if not paths:
+        return []
+    follows = progress.followed_paths(user)
+    views = []
+    for path in paths:
+        steps = []
+        for planned in catalog.plan(path):
+            questions = with_flags(map(catalog.question_by_id, planned.question_ids), flags)
+            steps.append(StepView(planned.step, questions, Tally.of(questions, flags.studied)))
+        tally = Tally.of([q for step in steps for q in step.questions], flags.studied)
+        views.append(PathView(path=path, steps=steps, tally=tally, follow=follows.get(path.id)))
+    return views
+
+
+def topic_or_404(catalog: Catalog, slug: str) -> Topic:
+    topic = catalog.topic(slug)
     if topic is None:
         raise Http404("No such topic.")
     return topic
 
 
-def get_question_or_404(request: HttpRequest, slug: str) -> Question:
-    """A copy of a live question, with its section and topic and the user's flags; archived
-    questions are 404."""
-    snap = snapshot(request)
-    question = snap.catalog.question(slug)
+def question_or_404(catalog: Catalog, slug: str) -> Question:
+    """A live question of the snapshot (shared: not to be changed), with its section and topic;
+    archived questions are 404."""
+    question = catalog.question(slug)
     if question is None:
         raise Http404("No such question.")
-    return with_flags([question], snap.flags)[0]
+    return question
 
 
-def get_path_or_404(request: HttpRequest, slug: str) -> StudyPath:
-    path = snapshot(request).catalog.path(slug)
+def path_or_404(catalog: Catalog, slug: str) -> StudyPath:
+    path = catalog.path(slug)
     if path is None:
         raise Http404("No such study path.")
     return path
 
 
-def tally_sections(questions: list[Question], studied: frozenset[int]) -> tuple[Tally, dict[int, Tally]]:
-    """Counters for a topic and its sections from its live questions and the user's studied ids.
-
-    Every topic and section counter comes from here, so the numbers always agree with the list.
-    """
-    totals: dict[int, int] = {}
-    done: dict[int, int] = {}
+def section_tallies(questions: list[Question], studied: frozenset[int]) -> tuple[Tally, dict[int, Tally]]:
+    """Counters for a topic and its sections from its live questions and the user's studied ids."""
+    by_section: dict[int, list[Question]] = {}
     for question in questions:
-        section_id = question.section_id
-        totals[section_id] = totals.get(section_id, 0) + 1
-        done[section_id] = done.get(section_id, 0) + (question.id in studied)
-    sections = {section_id: Tally(done[section_id], totals[section_id]) for section_id in totals}
-    return Tally(sum(done.values()), sum(totals.values())), sections
+        by_section.setdefault(question.section_id, []).append(question)
+    tallies = {section_id: Tally.of(listed, studied) for section_id, listed in by_section.items()}
+    return Tally.of(questions, studied), tallies
+
+
+def listing_for(catalog: Catalog, flags: Flags, data: QueryDict, scope: list[Question]) -> Listing:
+    return build_listing(catalog, data, scope, flags.studied, flags.starred)
 
 
 def bad_filter(request: HttpRequest, error: BadFilter, template: str, context: dict) -> HttpResponse:
@@ -82,15 +147,25 @@ def render_list_page(request: HttpRequest, template: str, context: dict) -> Http
     return render(request, template, context)
 
 
-def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
-    snap = snapshot(request)
-    listing = build_listing(snap, data, snap.catalog.topic_questions(topic.id))
-    topic_tally, section_tallies = tally_sections(listing.scope, snap.flags.studied)
-    views = {
-        section.id: SectionView(section, tally=section_tallies.get(section.id, Tally(0, 0)))
-        for section in snap.catalog.sections(topic)
+def list_context(listing: Listing, flags: Flags, page: str) -> dict:
+    """What every list page and a tick's response on it show of a filtered list: its summary,
+    and the page context its controls send back."""
+    return {
+        "listing": listing,
+        "shown_tally": Tally.of(listing.matched, flags.studied),
+        "page": page,
+        "filters": list_query(listing.form.data) if listing.active else "",
     }
-    for question in listing.shown:
+
+
+def topic_context(catalog: Catalog, flags: Flags, topic: Topic, data: QueryDict) -> dict:
+    listing = listing_for(catalog, flags, data, catalog.topic_questions(topic.id))
+    topic_tally, tallies = section_tallies(listing.scope, flags.studied)
+    views = {
+        section.id: SectionView(section, tally=tallies.get(section.id, Tally(0, 0)))
+        for section in catalog.sections(topic)
+    }
+    for question in with_flags(listing.matched, flags):
         views[question.section_id].questions.append(question)
     if listing.active:  # the sections that hold a match, in the order of the matches (best first)
         visible = [views[section_id] for section_id in dict.fromkeys(q.section_id for q in listing.matched)]
@@ -100,185 +175,124 @@ def topic_context(request: HttpRequest, topic: Topic, data: QueryDict) -> dict:
         "topic": topic,
         "sections": visible,
         "topic_tally": topic_tally,
-        "listing": listing,
         "random_url": random_url(listing, topic),
+        **list_context(listing, flags, f"topic:{topic.slug}"),
     }
 
 
 @vary_on_headers("HX-Request")
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_topic_or_404(request, slug)
+    catalog = content.current()
+    topic = topic_or_404(catalog, slug)
     try:
-        context = topic_context(request, topic, request.GET)
+        context = topic_context(catalog, flags_for(request), topic, request.GET)
     except BadFilter as error:
         return bad_filter(request, error, "topics/topic_detail.html", {"topic": topic})
     context["next_url"] = request.get_full_path()
     return render_list_page(request, "topics/topic_detail.html", context)
 
 
-def question_list_context(request: HttpRequest, data: QueryDict) -> dict:
-    snap = snapshot(request)
-    listing = build_listing(snap, data, snap.catalog.questions)
+def question_list_context(catalog: Catalog, flags: Flags, data: QueryDict) -> dict:
+    listing = listing_for(catalog, flags, data, catalog.questions)
     groups: dict[int, TopicGroup] = {}
-    for question in listing.shown:
+    for question in with_flags(listing.matched, flags):
         section = question.section
         group = groups.setdefault(section.topic_id, TopicGroup(section.topic))
         if not group.sections or group.sections[-1].section.id != section.id:
             group.sections.append(SectionView(section))
         group.sections[-1].questions.append(question)
-    return {"groups": list(groups.values()), "listing": listing, "random_url": random_url(listing)}
+    return {"groups": list(groups.values()), "random_url": random_url(listing), **list_context(listing, flags, "list")}
 
 
 @vary_on_headers("HX-Request")
 def question_list(request: HttpRequest) -> HttpResponse:
     try:
-        context = question_list_context(request, request.GET)
+        context = question_list_context(content.current(), flags_for(request), request.GET)
     except BadFilter as error:
         return bad_filter(request, error, "topics/question_list.html", {})
     context["next_url"] = request.get_full_path()
     return render_list_page(request, "topics/question_list.html", context)
 
 
+def question_counters(catalog: Catalog, flags: Flags, question: Question) -> dict:
+    """The topic's and the section's counters shown beside a question."""
+    topic_tally, tallies = section_tallies(catalog.topic_questions(question.section.topic_id), flags.studied)
+    return {
+        "topic": question.section.topic,
+        "section": question.section,
+        "topic_tally": topic_tally,
+        "section_tally": tallies[question.section_id],
+    }
+
+
 def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    question = get_question_or_404(request, slug)
-    snap = snapshot(request)
-    topic = question.section.topic
-    ordered = snap.catalog.topic_questions(topic.id)
+    catalog = content.current()
+    flags = flags_for(request)
+    (question,) = with_flags([question_or_404(catalog, slug)], flags)
+    ordered = catalog.topic_questions(question.section.topic_id)
     position = next(index for index, item in enumerate(ordered) if item.id == question.id)
-    topic_tally, section_tallies = tally_sections(ordered, snap.flags.studied)
     note = progress.note_for(request.user, question) if question.has_note else None
     return render(
         request,
         "topics/question_detail.html",
         {
             "question": question,
-            "section": question.section,
-            "topic": topic,
-            "answers": snap.catalog.answers_html(question.id),
-            "topic_tally": topic_tally,
-            "section_tally": section_tallies[question.section_id],
+            "answers": catalog.answers_html(question.id),
             "previous_question": ordered[position - 1] if position > 0 else None,
             "next_question": ordered[position + 1] if position + 1 < len(ordered) else None,
             "position": position + 1,
             "count": len(ordered),
             "next_url": request.get_full_path(),
+            "page": "question",
             "note": note,
             "card": progress.review_card_for(request.user, question),
+            **question_counters(catalog, flags, question),
             **practice_context(request, question),
         },
     )
 
 
 def path_list(request: HttpRequest) -> HttpResponse:
-    snap = snapshot(request)
-    views = build_path_views(snap, request.user, snap.catalog.paths)
+    catalog = content.current()
+    views = build_path_views(catalog, flags_for(request), request.user, catalog.paths)
     return render(request, "topics/path_list.html", {"path_views": views})
 
 
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    path = get_path_or_404(request, slug)
-    (view,) = build_path_views(snapshot(request), request.user, [path])
-    return render(
-        request,
-        "topics/path_detail.html",
-        {"view": view, "today": timezone.localdate(), "next_url": request.get_full_path()},
-    )
+    catalog = content.current()
+    path = path_or_404(catalog, slug)
+    (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
+    context = {"view": view, "today": timezone.localdate(), "next_url": request.get_full_path(), "page": f"path:{slug}"}
+    return render(request, "topics/path_detail.html", context)
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard for a logged-in user; topics and paths for everyone."""
-    snap = snapshot(request)
-    catalog, studied = snap.catalog, snap.flags.studied
-    rows = []
-    for topic in catalog.topics:
-        questions = catalog.topic_questions(topic.id)
-        rows.append((topic, Tally(sum(q.id in studied for q in questions), len(questions))))
+    catalog = content.current()
+    flags = flags_for(request)
+    studied = flags.studied
+    rows = [(topic, Tally.of(catalog.topic_questions(topic.id), studied)) for topic in catalog.topics]
     context = {"rows": rows}
     if request.user.is_authenticated:
         follows = progress.followed_paths(request.user)
         followed = [path for path in catalog.paths if path.id in follows]
-        by_difficulty = []
-        for value, label in Difficulty.choices:
-            ids = [q.id for q in catalog.questions if q.difficulty == value]
-            by_difficulty.append((label, Tally(sum(id_ in studied for id_ in ids), len(ids))))
+        by_difficulty = [
+            (label, Tally.of([q for q in catalog.questions if q.difficulty == value], studied))
+            for value, label in Difficulty.choices
+        ]
         context |= {
-            "overall": Tally(sum(q.id in studied for q in catalog.questions), len(catalog.questions)),
+            "overall": Tally.of(catalog.questions, studied),
             "by_difficulty": by_difficulty,
-            "followed": build_path_views(snap, request.user, followed),
+            "followed": build_path_views(catalog, flags, request.user, followed),
             "latest": progress.latest_studied_question(request.user),
             "today": timezone.localdate(),
-            "due_today": len(review.due_queue(request.user)),
+            "due_today": len(review.due_queue(request.user, catalog=catalog)),
             "starred": progress.starred_questions(request.user),
             "heatmap": heatmap(progress.activity_by_day(request.user), timezone.localdate()),
         }
     else:
         context["paths"] = catalog.paths
     return render(request, "topics/home.html", context)
-
-
-def page_of(next_url: str):
-    """(url name, resolver match or None, query) of the page a control was used on."""
-    parts = urlsplit(next_url)
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return "", None, QueryDict(parts.query)
-    return match.url_name, match, QueryDict(parts.query)
-
-
-def page_listing(snap, next_url: str, question: Question, page=None):
-    """The filtered list on the page a control was used on (a topic page or /questions/), with
-    the flags as they are now; None on any other page or when that page showed a filter error.
-    `page` is page_of(next_url) when the caller has it already."""
-    name, _, query = page or page_of(next_url)
-    if name == "question_list":
-        scope = snap.catalog.questions
-    elif name == "topic_detail":
-        scope = snap.catalog.topic_questions(question.section.topic_id)
-    else:
-        return None
-    try:
-        return build_listing(snap, query, scope)
-    except BadFilter:
-        return None
-
-
-def leaves_listing(listing, question: Question) -> bool:
-    """Whether a change made the question stop matching the page's filter: it then leaves the
-    list, as it would on a reload, so the list and its "Showing N" agree."""
-    return bool(listing and listing.active and all(q.id != question.id for q in listing.matched))
-
-
-def tick_response_context(request: HttpRequest, question: Question, next_url: str) -> dict:
-    """What a tick's HTMX response must swap on the page it came from (named by `next`):
-    the row or panel, and every counter on that page that the tick changes.
-
-    `question` carries the flags after the tick, as does the request's snapshot."""
-    page = page_of(next_url)
-    name, match, _ = page
-    context: dict = {"question": question, "q": question, "next_url": next_url, "page": name}
-    if name == "question_detail":  # its panel shows the next review beside the tick
-        context["card"] = progress.review_card_for(request.user, question)
-    snap = snapshot(request)
-    topic = question.section.topic
-    if name == "path_detail":
-        path = snap.catalog.path(match.kwargs["slug"])
-        if path:
-            (view,) = build_path_views(snap, request.user, [path])
-            step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
-            if step:
-                return context | {"path_view": view, "step_view": step}
-    listing = page_listing(snap, next_url, question, page)  # only list pages show a filter summary to update
-    context |= {"listing": listing, "row_removed": leaves_listing(listing, question)}
-    if name == "question_list":
-        return context
-    topic_tally, section_tallies = tally_sections(snap.catalog.topic_questions(topic.id), snap.flags.studied)
-    return context | {
-        "topic": topic,
-        "section": question.section,
-        "topic_tally": topic_tally,
-        "section_tally": section_tallies[question.section_id],
-    }
 
 
 def list_query(data: QueryDict, topic_slug: str = "", after: str = "") -> str:
@@ -312,14 +326,14 @@ def random_question(request: HttpRequest) -> HttpResponse:
     """A question picked at random from a list (a topic's with `topic`, else the site's) and its
     filters: interviews do not ask in reading order. `after` names the question just shown, which
     is not picked again while there is another. The question page links to the next pick."""
-    snap = snapshot(request)
+    catalog = content.current()
     topic = None
     if request.GET.get("topic"):
-        topic = get_topic_or_404(request, request.GET["topic"])
-    scope = snap.catalog.topic_questions(topic.id) if topic else snap.catalog.questions
+        topic = topic_or_404(catalog, request.GET["topic"])
+    scope = catalog.topic_questions(topic.id) if topic else catalog.questions
     list_url = topic.get_absolute_url() if topic else reverse("question_list")
     try:
-        listing = build_listing(snap, request.GET, scope)
+        listing = listing_for(catalog, flags_for(request), request.GET, scope)
     except BadFilter as error:
         template = "topics/topic_detail.html" if topic else "topics/question_list.html"
         return bad_filter(request, error, template, {"topic": topic, "clear_url": list_url})

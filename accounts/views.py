@@ -5,18 +5,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from prepsite.time_zone import offered_zones, remember_zone, requested_zone, zone_was_chosen
-from progress.views import safe_next
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness for load balancers and the benchmark: no database, no session."""
-    return HttpResponse("ok", content_type="text/plain")
+from accounts.time_zone import offered_zones, remember_zone, requested_zone, zone_was_chosen
+from core.http import safe_next
 
 
 class SignupForm(UserCreationForm):
@@ -36,7 +28,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="prepsite.auth.SessionModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(next_url)
     return render(
         request, "registration/signup.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
