@@ -35,7 +35,7 @@ def test_topic_page_shows_counters_rows_and_chips(alice_client, alice, topic):
     assert page.count("<strong>1</strong> / 3 studied") == 1  # section 2
     assert page.count('class="question-row is-studied"') == 1
     assert 'class="chip chip-hard"' in page
-    assert page.count('<form class="tick"') == 6
+    assert page.count('<div class="tick">') == 6
 
 
 def test_archived_questions_are_hidden_and_not_counted(alice_client, alice, topic):

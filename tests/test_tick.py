@@ -69,8 +69,11 @@ def test_htmx_tick_returns_the_row_and_out_of_band_counters(alice_client, questi
     assert f'id="section-progress-{section_id}" hx-swap-oob="true"' in html
     assert "<strong>1</strong> / 6 studied" in html
     assert "<strong>1</strong> / 3 studied" in html
-    # the form inside the swapped row still sends people back to the page they are on
-    assert 'name="next" value="/topics/ml-breadth/"' in html
+    # the buttons of the swapped row submit the page's form, which sends people back to the page they are on
+    assert 'form="controls"' in html
+    page = alice_client.get("/topics/ml-breadth/").content.decode()
+    controls = page[page.index('<form id="controls"') :]
+    assert 'name="next" value="/topics/ml-breadth/"' in controls[: controls.index("</form>")]
 
 
 def test_htmx_tick_on_the_question_page_returns_the_panel(alice_client, question):
