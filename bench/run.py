@@ -506,7 +506,7 @@ def main() -> None:
         "topic": ("GET", "/topics/ml-breadth/", {}),
         "filtered": ("GET", filtered, {}),
         "question": ("GET", question, {}),
-        "tick": ("POST", f"/questions/{slugs[0]}/studied/", {"studied": "1", "next": "/topics/ml-breadth/"}),
+        "tick": ("POST", f"/questions/{slugs[0]}/studied/", {"studied": "1", "next": "/topics/ml-breadth/", "page": "topic:ml-breadth"}),
     }
     queries = {} if args.faults else queries_per_request(endpoints)
 

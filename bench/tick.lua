@@ -11,6 +11,6 @@ end
 request = function()
   counter = counter + 1
   local slug = slugs[(counter % #slugs) + 1]
-  local body = "studied=" .. ((math.floor(counter / #slugs) % 2 == 0) and "1" or "0") .. "&next=/topics/ml-breadth/"
+  local body = "studied=" .. ((math.floor(counter / #slugs) % 2 == 0) and "1" or "0") .. "&next=/topics/ml-breadth/&page=topic:ml-breadth"
   return wrk.format("POST", "/questions/" .. slug .. "/studied/", nil, body)
 end

@@ -5,4 +5,4 @@ class ProgressConfig(AppConfig):
     name = "progress"
 
     def ready(self) -> None:
-        from progress import pending  # noqa: F401  (connects the login signal)
+        from progress import pending, rendering  # noqa: F401  (connect the login and re-rendering signals)

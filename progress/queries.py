@@ -3,10 +3,11 @@
 Anonymous users have studied nothing; every function answers for them without a query.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Value
+from django.db import connection
 
 from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
 from topics.models import Question
@@ -52,16 +53,24 @@ def flags_for(request) -> Flags:
     return flags
 
 
+@functools.cache
+def _flags_sql() -> str:
+    # Written out rather than as a union of three querysets: the ORM took 1.6 ms of CPU to build
+    # that query on every page, twenty times what running it costs (README, "What is where").
+    return " UNION ALL ".join(
+        f"SELECT question_id, {kind} FROM {connection.ops.quote_name(model._meta.db_table)} WHERE user_id = %s"
+        for kind, model in enumerate(_KINDS)
+    )
+
+
 def _read_flags(user) -> Flags:
     if not user.is_authenticated:
         return NO_FLAGS
-    kinds = [
-        model.objects.filter(user=user).annotate(kind=Value(position, IntegerField())).values_list("question_id", "kind")
-        for position, model in enumerate(_KINDS)
-    ]
     found: tuple[set[int], ...] = (set(), set(), set())
-    for question_id, kind in kinds[0].union(*kinds[1:], all=True):
-        found[kind].add(question_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_flags_sql(), [user.pk] * len(_KINDS))
+        for question_id, kind in cursor.fetchall():
+            found[kind].add(question_id)
     return Flags(*map(frozenset, found))
 
 

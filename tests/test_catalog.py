@@ -12,7 +12,7 @@ from topics.models import Answer, ContentVersion, PathStep, Question, Section, S
 
 
 def token() -> int:
-    return catalog.current_token()
+    return catalog.current().token
 
 
 def page(client, url: str = "/topics/ml-breadth/") -> str:

@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models.signals import post_delete, post_save
 
 from topics.models import Answer, ContentVersion, PathStep, Question, Section, StudyPath, Topic
@@ -162,7 +162,7 @@ _lock = threading.Lock()
 _current: Catalog | None = None
 
 
-def catalog_for_version(token: int) -> Catalog:
+def _catalog_for_version(token: int) -> Catalog:
     """The snapshot for content version `token`, built if this process does not hold it yet.
 
     The caller read `token` before this reads the content, so a snapshot is never older than
@@ -179,13 +179,19 @@ def catalog_for_version(token: int) -> Catalog:
         return _current
 
 
-def current_token() -> int:
-    return ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+def _current_token() -> int:
+    # Written out rather than as a queryset: this runs on every page, and the ORM took longer to
+    # build the query (0.6 ms of CPU) than the database takes to answer it.
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def current() -> Catalog:
     """The snapshot of the content as the database holds it now (one query when unchanged)."""
-    return catalog_for_version(current_token())
+    return _catalog_for_version(_current_token())
 
 
 def _content_changed(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

@@ -1,10 +1,10 @@
-"""{{ question|question_row }}: a question's row (progress/controls.html#question-row), rendered
-once per question and state and then reused.
+"""The two controls repeated most, each rendered from its partial in progress/controls.html once
+per state and then reused: `{{ question|question_row }}` and `{{ tally|progress_bar:dom_id }}`.
 
-A topic page lists up to 67 rows; rendered each time, they cost about ten times the rest of the
-page (the measurements are in the README). A row shows only the question's own fields and the
-user's flags on it, and no token or page address (those are in the page's "controls" form), so
-it is the same for every user and page with the same state: the key is exactly what it shows.
+A topic page shows up to 67 rows and a counter per section; rendered each time, they cost about
+ten times the rest of the page (the measurements are in the README). Neither holds anything of
+the user or the page but what the key names (the CSRF token and the page address are in the
+page's "controls" form), so the key is exactly what the markup shows.
 """
 
 from django import template
@@ -15,13 +15,24 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 ROW = "progress/controls.html#question-row"
-_ROWS: dict[tuple, SafeString] = {}
-_MOST = 8192  # rows of a few versions of the content in every state in use; then start again
+BAR = "progress/controls.html#progress-bar"
+_RENDERED: dict[tuple, SafeString] = {}
+_MOST = 16384  # rows and counters of a few versions of the content in the states in use; then start again
+
+
+def _rendered(key: tuple, partial: str, context: dict) -> SafeString:
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= _MOST:
+            _RENDERED.clear()
+        html = _RENDERED[key] = render_to_string(partial, context)
+    return html
 
 
 @register.filter
 def question_row(question) -> SafeString:
     key = (
+        ROW,
         get_script_prefix(),
         question.id,
         question.slug,
@@ -31,9 +42,16 @@ def question_row(question) -> SafeString:
         question.is_starred,
         question.has_note,
     )
-    html = _ROWS.get(key)
-    if html is None:
-        if len(_ROWS) >= _MOST:
-            _ROWS.clear()
-        html = _ROWS[key] = render_to_string(ROW, {"q": question})
-    return html
+    return _rendered(key, ROW, {"q": question})
+
+
+@register.filter
+def progress_bar(tally, dom_id: str) -> SafeString:
+    """The "N / M studied" counter with its bar."""
+    return _rendered((BAR, dom_id, tally.studied, tally.total), BAR, {"tally": tally, "dom_id": dom_id})
+
+
+@register.filter
+def progress_bar_oob(tally, dom_id: str) -> SafeString:
+    """The counter, marked for an HTMX out-of-band swap."""
+    return _rendered((BAR, dom_id, tally.studied, tally.total, True), BAR, {"tally": tally, "dom_id": dom_id, "oob": True})

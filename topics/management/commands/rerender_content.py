@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from topics.models import Answer, Section, Topic
+from topics.signals import markdown_rerendered
 
 
 class Command(BaseCommand):
@@ -14,11 +15,6 @@ class Command(BaseCommand):
                 for item in model.objects.all():
                     item.save()
                     count += 1
-        # Notes belong to users and are rendered by the same function.
-        from progress.models import Note
-
-        with transaction.atomic():
-            for note in Note.objects.all():
-                note.save()
-                count += 1
+        # Other apps' texts (users' notes) are rendered by the same function, by their own code.
+        count += sum(rendered or 0 for _, rendered in markdown_rerendered.send(sender=self.__class__))
         self.stdout.write(f"Rendered {count} texts again.")
