@@ -27,6 +27,7 @@ from topics.catalog import Catalog
 from topics.listing import FILTER_FIELDS, BadFilter, Listing, build_listing
 from topics.models import Difficulty, PathStep, Question, Section, StudyPath, Topic
 
+
 @dataclass
 class SectionView:
     section: Section

@@ -76,8 +76,8 @@ def start_of_day(now: datetime) -> datetime:
 def _followed_order(user, catalog: Catalog) -> list[int]:
     """Ids of live questions on the paths the user follows, in path order (earliest follow first)."""
     ordered: dict[int, None] = {}
-    for path_id in FollowedPath.objects.filter(user=user).order_by("started_at", "path_id").values_list(
-        "path_id", flat=True
+    for path_id in (
+        FollowedPath.objects.filter(user=user).order_by("started_at", "path_id").values_list("path_id", flat=True)
     ):
         path = catalog.path_by_id(path_id)
         for planned in catalog.plan(path) if path else ():

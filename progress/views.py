@@ -59,9 +59,11 @@ def page_context(request: HttpRequest, catalog, question) -> dict:
     kind, _, slug = request.POST.get("page", "").partition(":")
     context: dict = {"question": question, "q": question, "page": request.POST.get("page", ""), "kind": kind}
     if kind == "question":
-        return context | question_counters(catalog, flags, question) | {
-            "card": queries.review_card_for(request.user, question)
-        }
+        return (
+            context
+            | question_counters(catalog, flags, question)
+            | {"card": queries.review_card_for(request.user, question)}
+        )
     if kind == "path" and (path := catalog.path(slug)):
         (view,) = build_path_views(catalog, flags, request.user, [path])
         step = next((s for s in view.steps if any(q.id == question.id for q in s.questions)), None)
@@ -107,7 +109,10 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
         page = next_url.split("#")[0]
         place = "question-panel" if page.split("?")[0] == question.get_absolute_url() else "question-row"
         return redirect(f"{page}#{place}-{question.id}")
-    context = page_context(request, catalog, question) | {"next_url": next_url, "filters": request.POST.get("filters", "")}
+    context = page_context(request, catalog, question) | {
+        "next_url": next_url,
+        "filters": request.POST.get("filters", ""),
+    }
     return render(request, "progress/tick_response.html", context)
 
 
@@ -155,7 +160,10 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
         return redirect(next_url)
-    context = page_context(request, catalog, question) | {"next_url": next_url, "filters": request.POST.get("filters", "")}
+    context = page_context(request, catalog, question) | {
+        "next_url": next_url,
+        "filters": request.POST.get("filters", ""),
+    }
     return render(request, "progress/star_response.html", context)
 
 

@@ -130,7 +130,12 @@ def test_filters_show_only_the_users_own_marks(bob_client, ticked):
 def test_ticking_on_a_filtered_page_updates_the_filtered_counter(alice_client, ticked):
     response = alice_client.post_form(
         "/questions/ml-breadth-q1-3/studied/",
-        {"studied": "1", "next": "/topics/ml-breadth/?difficulty=hard", "page": "topic:ml-breadth", "filters": "difficulty=hard"},
+        {
+            "studied": "1",
+            "next": "/topics/ml-breadth/?difficulty=hard",
+            "page": "topic:ml-breadth",
+            "filters": "difficulty=hard",
+        },
         htmx=True,
     )
     html = response.content.decode()

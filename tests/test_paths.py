@@ -44,7 +44,9 @@ def test_path_page_shows_steps_in_order_with_counters_and_next_up(alice_client, 
 def test_next_up_follows_path_order_and_says_when_done(alice_client, alice, path):
     from topics import catalog
 
-    for question in Question.objects.filter(id__in=catalog.current().path_question_ids(path)).exclude(slug="other-q1-2"):
+    for question in Question.objects.filter(id__in=catalog.current().path_question_ids(path)).exclude(
+        slug="other-q1-2"
+    ):
         StudiedMark.objects.set_studied(alice, question, True)
     assert (
         'href="/questions/other-q1-2/"' in alice_client.get("/paths/plan/").content.decode().split("Next up:")[1][:80]

@@ -3,10 +3,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from django.contrib.sessions.models import Session
 from progress import review
 from progress.models import FollowedPath, Note, PendingImport, ReviewCard, ReviewLog, Star, StudiedMark
 from progress.portability import apply_import, export_progress

@@ -72,9 +72,8 @@ def test_a_views_own_policy_and_exemptions_still_apply(rf, settings):
     """Responses that a view's decorator changed, or that used a nonce, go through django-csp."""
     from csp.constants import NONCE, SELF
     from csp.decorators import csp_exempt, csp_update
-    from django.http import HttpResponse
-
     from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
 
     def respond(view, use_nonce: bool = False):
         request = rf.get("/somewhere/")

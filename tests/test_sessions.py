@@ -102,9 +102,9 @@ def test_a_visitors_session_shows_no_ones_flags_and_the_current_content(anon_cli
 def test_the_old_session_table_is_dropped_and_everybody_logs_in_again(alice, alice_client):
     """On a database that had the earlier session table (prepsite.0001_sessions), the migration
     drops it and the sessions left in Django's table, which may have been logged out since."""
-    from django.apps import apps
-
     from types import SimpleNamespace
+
+    from django.apps import apps
 
     drop = __import__("core.migrations.0001_drop_prepsite_session", fromlist=["x"]).drop_old_sessions
 

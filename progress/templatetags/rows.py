@@ -54,4 +54,6 @@ def progress_bar(tally, dom_id: str) -> SafeString:
 @register.filter
 def progress_bar_oob(tally, dom_id: str) -> SafeString:
     """The counter, marked for an HTMX out-of-band swap."""
-    return _rendered((BAR, dom_id, tally.studied, tally.total, True), BAR, {"tally": tally, "dom_id": dom_id, "oob": True})
+    return _rendered(
+        (BAR, dom_id, tally.studied, tally.total, True), BAR, {"tally": tally, "dom_id": dom_id, "oob": True}
+    )
