@@ -187,7 +187,7 @@ class ReviewLog(models.Model):
 
 class ActivityDay(models.Model):
     """How many ticks and reviews a user made on one day: the day in their time zone at the time
-    (prepsite.time_zone)."""
+    (accounts.time_zone)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days")
     day = models.DateField()
