@@ -1,5 +1,6 @@
 """The two controls repeated most, each rendered from its partial in progress/controls.html once
-per state and then reused: `{{ question|question_row }}` and `{{ tally|progress_bar:dom_id }}`.
+per state and then reused: `{{ question|question_row }}` (`{{ questions|question_rows }}` for a
+list of them) and `{{ tally|progress_bar:dom_id }}`.
 
 A topic page shows up to 67 rows and a counter per section; rendered each time, they cost about
 ten times the rest of the page (the measurements are in the README). Neither holds anything of
@@ -43,6 +44,12 @@ def question_row(question) -> SafeString:
         question.has_note,
     )
     return _rendered(key, ROW, {"q": question})
+
+
+@register.filter
+def question_rows(questions) -> SafeString:
+    """The rows of `questions`, one after another."""
+    return SafeString("".join(map(question_row, questions)))
 
 
 @register.filter
