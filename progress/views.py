@@ -109,11 +109,7 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
         page = next_url.split("#")[0]
         place = "question-panel" if page.split("?")[0] == question.get_absolute_url() else "question-row"
         return redirect(f"{page}#{place}-{question.id}")
-    context = page_context(request, catalog, question) | {
-        "next_url": next_url,
-        "filters": request.POST.get("filters", ""),
-    }
-    return render(request, "progress/tick_response.html", context)
+    return render(request, "progress/tick_response.html", page_context(request, catalog, question))
 
 
 @require_POST
@@ -160,11 +156,7 @@ def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
         return redirect(next_url)
-    context = page_context(request, catalog, question) | {
-        "next_url": next_url,
-        "filters": request.POST.get("filters", ""),
-    }
-    return render(request, "progress/star_response.html", context)
+    return render(request, "progress/star_response.html", page_context(request, catalog, question))
 
 
 def note_context(request: HttpRequest, question, form=None, editing: bool = False) -> dict:
@@ -177,7 +169,7 @@ def note_context(request: HttpRequest, question, form=None, editing: bool = Fals
 def edit_note(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the note editor (a partial for HTMX, a page without JS). POST: save the note;
     an empty note deletes it."""
-    (question,) = with_flags([question_or_404(content.current(), slug)], flags_for(request))
+    question = question_or_404(content.current(), slug)
     if not request.user.is_authenticated:
         return login_redirect(request, question.get_absolute_url())
     if request.method == "GET":
