@@ -1,5 +1,7 @@
-"""Middleware of our own: the health check's host, and pages that must not be stored."""
+"""Middleware of our own: the health check's host, pages that must not be stored, and session
+cookies that cannot name a session."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.cache import add_never_cache_headers, has_vary_header
 
@@ -39,3 +41,21 @@ class PerUserPagesNotStoredMiddleware:
         if has_vary_header(response, "Cookie") and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class MalformedSessionCookieMiddleware:
+    """A session cookie that cannot be a session key is dropped before the session is looked up.
+
+    Django's keys are lowercase letters and digits. A cookie with anything else names no session,
+    and one with a NUL byte (which PostgreSQL refuses in a query) would make the lookup fail with
+    a server error instead of the visitor being anonymous. Placed before the session middleware.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not (key.isascii() and key.isalnum()):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)
