@@ -1,10 +1,16 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from prepsite import views
+from prepsite import accounts, views
 from progress import account_views, review_views
 from progress import views as progress_views
 from topics import views as topic_views
+
+# The admin's login refuses over-long usernames like the site's (prepsite.accounts).
+admin.site.login_form = accounts.AdminLoginForm
+# A view that lets django-ratelimit raise Ratelimited answers 429, not 403.
+handler403 = "prepsite.throttle.permission_denied_or_ratelimited"
 
 urlpatterns = [
     path("", topic_views.home, name="home"),
@@ -30,6 +36,9 @@ urlpatterns = [
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/follow/", progress_views.follow_path, name="follow_path"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=accounts.LoginForm), name="login"),
+    path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
