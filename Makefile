@@ -37,6 +37,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 content: install
 	$(BIN)/python manage.py load_content fixtures/content/

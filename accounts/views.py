@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
 from accounts.time_zone import offered_zones, remember_zone, requested_zone, zone_was_chosen
 from core.http import safe_next
 
@@ -21,10 +22,18 @@ class SignupForm(UserCreationForm):
         self.fields["email"].help_text = "Used only to reset your password."
 
 
+@throttle.limit_per_client("signup", "SIGNUPS_PER_HOUR_PER_CLIENT")
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, "/")
     if request.user.is_authenticated:
         return redirect(next_url)
+    if request.limited:
+        # Unbound, so nothing is validated; what they typed (not the passwords) is kept.
+        form = SignupForm(
+            initial={"username": request.POST.get("username", ""), "email": request.POST.get("email", "")}
+        )
+        message = f"Too many sign-ups from your network. {throttle.TRY_LATER}"
+        return throttle.refused(request, "registration/signup.html", form, message, next=next_url)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -1,5 +1,5 @@
-"""Middleware of our own: the health check's host, pages that must not be stored, and session
-cookies that cannot name a session."""
+"""Middleware of our own: the health check's host, the Permissions-Policy header, pages that must
+not be stored, and session cookies that cannot name a session."""
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -25,6 +25,47 @@ class HealthCheckHostMiddleware:
         if request.path_info == HEALTH_CHECK_PATH:
             request.get_host = lambda: request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
         return self.get_response(request)
+
+
+# Browser features the site never uses, denied to it and to anything it might embed, so an
+# injected script cannot ask for them. browsing-topics replaces the retired interest-cohort
+# (FLoC), which browsers now report as an unknown feature.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Send PERMISSIONS_POLICY with every response, error pages and redirects included (placed
+    near the top), unless a view set its own."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
 
 
 class PerUserPagesNotStoredMiddleware:

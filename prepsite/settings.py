@@ -6,6 +6,7 @@ ALLOWED_HOSTS.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -52,7 +53,25 @@ def parse_database_url(url: str) -> dict:
         path = unquote(parts.path)
         # sqlite:///relative.db and sqlite:////absolute.db, as in the usual convention
         name = path[1:] if path.startswith("/") else path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or BASE_DIR / "db.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or BASE_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # A transaction takes the write lock when it begins, waiting its turn, instead of
+                # failing with "database is locked" when a read inside it turns into a write
+                # (SQLite cannot wait then: the data it read may be stale).
+                "transaction_mode": "IMMEDIATE",
+                # Seconds a connection waits for the write lock (SQLite's busy timeout).
+                "timeout": 20,
+                # Readers do not wait for the writer, nor it for them (WAL); a commit is not
+                # synced to disk until a checkpoint, which WAL keeps safe from corruption.
+                # Django runs each statement of init_command on every new connection.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # Tests on a file, as the site runs, not the in-memory database whose one connection
+            # the live server's threads share; one per test run, so parallel runs do not collide.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"prepsite-test-{os.getpid()}.sqlite3")},
+        }
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         options: dict = dict(parse_qsl(parts.query))
         # Parameters bound by the server, so psycopg prepares a statement a connection runs
@@ -104,6 +123,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_ratelimit",
     "core",
     "accounts",
     "topics",
@@ -112,6 +132,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.HealthCheckHostMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PerUserPagesNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -229,6 +250,7 @@ NOTE_RENDER_SECONDS = 2.0
 IMPORT_RENDER_SECONDS = 10.0
 
 # Login throttling: 5 failed attempts lock that username out for that client for 15 minutes.
+# A wrong password when changing it or deleting the account counts too (accounts.throttle).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -240,6 +262,27 @@ AXES_VERBOSE = False
 # client address; leave unset when the site is reached directly.
 TRUSTED_PROXY_IP_HEADER = env_str("TRUSTED_PROXY_IP_HEADER")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
+# Hourly limits per client address (accounts.throttle, over the cache below): sign-ups, import
+# previews (each costs a worker seconds) and password-reset requests; and reset mails per address.
+SIGNUPS_PER_HOUR_PER_CLIENT = env_int("SIGNUPS_PER_HOUR_PER_CLIENT", 10)
+IMPORT_PREVIEWS_PER_HOUR_PER_CLIENT = env_int("IMPORT_PREVIEWS_PER_HOUR_PER_CLIENT", 20)
+PASSWORD_RESETS_PER_HOUR_PER_CLIENT = env_int("PASSWORD_RESETS_PER_HOUR_PER_CLIENT", 10)
+PASSWORD_RESET_MAILS_PER_HOUR_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_HOUR_PER_ADDRESS", 3)
+# The counters live in a database table (created by migrations and `manage.py createcachetable`),
+# so every worker process and app server counts together; the site has no other cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "prepsite_cache",
+        # Django's default of 300 rows would let a burst of clients evict each other's counters.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+# django-ratelimit names memcached and Redis only: E003 because the database cache's increment
+# is a read then a write, not atomic, and W001 for "not officially supported". Shared across
+# workers is what matters here; two requests racing may both be counted once, a slack of a few.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import passwords
 from accounts import views as account
 from core.views import healthz
 from progress import account_views, review_views
 from progress import pages as topic_views
 from progress import views as progress_views
+
+# The admin's login refuses over-long usernames like the site's (accounts.passwords).
+admin.site.login_form = passwords.AdminLoginForm
+# A view that lets django-ratelimit raise Ratelimited answers 429, not 403.
+handler403 = "accounts.throttle.permission_denied_or_ratelimited"
 
 urlpatterns = [
     path("", topic_views.home, name="home"),
@@ -31,6 +38,9 @@ urlpatterns = [
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/follow/", progress_views.follow_path, name="follow_path"),
     path("accounts/signup/", account.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=passwords.LoginForm), name="login"),
+    path("accounts/password_change/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", passwords.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import throttle
 from progress.forms import DeleteAccountForm, ImportForm, ResetForm
 from progress.models import PendingImport, StudiedMark
 from progress.portability import (
@@ -77,8 +78,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@throttle.limit_per_client("import-preview", "IMPORT_PREVIEWS_PER_HOUR_PER_CLIENT")
 def import_preview(request: HttpRequest) -> HttpResponse:
-    """Read an uploaded export and show what applying it would change; nothing is written."""
+    """Read an uploaded export and show what applying it would change; nothing is written.
+    A preview can cost a worker seconds, so a client has IMPORT_PREVIEWS_PER_HOUR_PER_CLIENT."""
+    if request.limited:
+        message = f"Too many imports checked from your network. {throttle.TRY_LATER} Nothing was changed."
+        return _page(request, status=429, import_form=throttle.with_error(ImportForm(), message))
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, status=400, import_form=form)
@@ -144,8 +150,12 @@ def reset_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    """The password confirms it; wrong ones count as failed logins, and once they lock the user
+    out for this client, no password is checked (accounts.throttle)."""
+    form = DeleteAccountForm(request.user, request.POST or None, request=request)
     if request.method == "POST":
+        if throttle.password_checks_locked(request, request.user):
+            return throttle.lockout_response(request, request.user)
         if form.is_valid():
             user = request.user
             logout(request)

@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.throttle import check_password_like_login
 from progress.portability import MAX_IMPORT_BYTES
-from topics.rendering import RenderTooSlow, check_render_time
+from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
 
 class FollowForm(forms.Form):
@@ -36,6 +38,8 @@ class NoteForm(forms.Form):
                 "This note takes too long to format. Split very long paragraphs, or remove runs of "
                 "brackets or other markup characters."
             ) from None
+        except RenderRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         return body
 
 
@@ -90,12 +94,14 @@ class ResetForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, help_text="Your password, to confirm it is you.")
 
-    def __init__(self, user, *args, **kwargs) -> None:
+    def __init__(self, user, *args, request: HttpRequest, **kwargs) -> None:
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
+        """A wrong password counts as a failed login for this user from this client."""
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not check_password_like_login(self.request, self.user, password):
             raise forms.ValidationError("That is not your password.")
         return password

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,8 +6,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from topics.models import Question
-from topics.rendering import render_markdown
+from topics.models import Question, RendersMarkdown
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """When `day` starts and the next day starts, in the active time zone."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
 
 
 class StudiedMarkManager(models.Manager):
@@ -33,35 +39,62 @@ class StudiedMarkManager(models.Manager):
             return cursor.rowcount == 1
 
     def tick(self, user, question: Question, studied: bool) -> bool:
-        """set_studied, and a new mark counts in the day's activity, both or neither; return
-        whether anything changed."""
+        """set_studied, and the day's activity follows, both or neither; return whether anything
+        changed. A new mark counts in today's ticks, and unticking a mark made today takes it
+        back off, so a day counts questions, not clicks: tick, untick, tick counts 1."""
         connection = connections[self.db]
-        if not studied:
-            return self.set_studied(user, question, studied)
-        if connection.vendor != "postgresql":
-            with transaction.atomic(using=self.db):
-                changed = self.set_studied(user, question, studied)
-                if changed:
-                    ActivityDay.record(user, ticks=1)
-            return changed
-        # PostgreSQL: one statement, so one round trip and one commit. The day's row is
-        # created or counted only when the mark was inserted (the CTE returns a row).
         quote = connection.ops.quote_name
         marks, days = quote(self.model._meta.db_table), quote(ActivityDay._meta.db_table)
+        today = timezone.localdate()
+        # "Made today" is compared in SQL, against when today starts and ends in the user's zone.
+        start, end = (connection.ops.adapt_datetimefield_value(when) for when in _day_bounds(today))
+        if connection.vendor != "postgresql":
+            with transaction.atomic(using=self.db):
+                if studied:
+                    changed = self.set_studied(user, question, studied)
+                    if changed:
+                        ActivityDay.record(user, ticks=1)
+                    return changed
+                with connection.cursor() as cursor:
+                    # DELETE … RETURNING needs SQLite 3.35 (2021), older than any Python 3.11 ships.
+                    cursor.execute(
+                        f"DELETE FROM {marks} WHERE user_id = %s AND question_id = %s "
+                        "RETURNING created_at >= %s AND created_at < %s",
+                        [user.pk, question.pk, start, end],
+                    )
+                    removed = cursor.fetchall()
+                if removed and removed[0][0]:
+                    ActivityDay.take_back_tick(user, today)
+                return bool(removed)
+        # PostgreSQL: one statement, so one round trip and one commit.
         with connection.cursor() as cursor:
+            if studied:
+                # The day's row is created or counted only when the mark was inserted (the CTE
+                # returns a row).
+                cursor.execute(
+                    f"WITH mark AS (INSERT INTO {marks} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (user_id, question_id) DO NOTHING RETURNING user_id) "
+                    f"INSERT INTO {days} (user_id, day, ticks, reviews) SELECT user_id, %s, 1, 0 FROM mark "
+                    f"ON CONFLICT (user_id, day) DO UPDATE SET ticks = {days}.ticks + 1",
+                    [
+                        user.pk,
+                        question.pk,
+                        connection.ops.adapt_datetimefield_value(timezone.now()),
+                        connection.ops.adapt_datefield_value(today),
+                    ],
+                )
+                return cursor.rowcount == 1
+            # A data-modifying CTE runs whether or not the query reads it: the day's count goes
+            # down when the deleted mark was made today, and the query counts the deleted marks.
             cursor.execute(
-                f"WITH mark AS (INSERT INTO {marks} (user_id, question_id, created_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (user_id, question_id) DO NOTHING RETURNING user_id) "
-                f"INSERT INTO {days} (user_id, day, ticks, reviews) SELECT user_id, %s, 1, 0 FROM mark "
-                f"ON CONFLICT (user_id, day) DO UPDATE SET ticks = {days}.ticks + 1",
-                [
-                    user.pk,
-                    question.pk,
-                    connection.ops.adapt_datetimefield_value(timezone.now()),
-                    connection.ops.adapt_datefield_value(timezone.localdate()),
-                ],
+                f"WITH gone AS (DELETE FROM {marks} WHERE user_id = %s AND question_id = %s RETURNING created_at), "
+                f"taken_back AS (UPDATE {days} SET ticks = {days}.ticks - 1 FROM gone "
+                f"WHERE {days}.user_id = %s AND {days}.day = %s AND {days}.ticks > 0 "
+                "AND gone.created_at >= %s AND gone.created_at < %s) "
+                "SELECT count(*) FROM gone",
+                [user.pk, question.pk, user.pk, connection.ops.adapt_datefield_value(today), start, end],
             )
-            return cursor.rowcount == 1
+            return cursor.fetchone()[0] == 1
 
 
 class StudiedMark(models.Model):
@@ -116,8 +149,11 @@ class Star(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_star_per_user_and_question")]
 
 
-class Note(models.Model):
+class Note(RendersMarkdown):
     """A private Markdown note on a question; the rendered HTML is stored on save."""
+
+    rendered_fields = {"body": "html"}
+    trusted_markdown = False
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
@@ -127,10 +163,6 @@ class Note(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_note_per_user_and_question")]
-
-    def save(self, *args, **kwargs) -> None:
-        self.html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
 
 class ReviewSettings(models.Model):
@@ -210,6 +242,17 @@ class ActivityDay(models.Model):
                 "ON CONFLICT (user_id, day) DO UPDATE "
                 f"SET ticks = {table}.ticks + excluded.ticks, reviews = {table}.reviews + excluded.reviews",
                 [user.pk, connection.ops.adapt_datefield_value(day), ticks, reviews],
+            )
+
+    @classmethod
+    def take_back_tick(cls, user, day: date) -> None:
+        """Take one tick off the user's count for `day`, never below 0: the mark it counted is gone."""
+        connection = connections[router.db_for_write(cls)]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET ticks = ticks - 1 WHERE user_id = %s AND day = %s AND ticks > 0",
+                [user.pk, connection.ops.adapt_datefield_value(day)],
             )
 
 

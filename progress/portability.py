@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from progress.models import Note, ReviewCard, ReviewLog, Star, StudiedMark
 from topics.models import Question
-from topics.rendering import RenderTooSlow, check_render_time
+from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
 FORMAT = "prepsite-progress"
 VERSION = 1
@@ -135,7 +135,45 @@ def _items(data: dict, kind: str) -> list[dict]:
     return items
 
 
+def _is_encodable(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: JSON's \\u escapes can spell half of a UTF-16
+    surrogate pair alone, which no database stores (PostgreSQL refuses it) and no page can show."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+LONE_SURROGATE = "an invalid character (a lone UTF-16 surrogate)."
+
+
+def _lone_surrogate(data) -> str | None:
+    """What the first string or field name holding a lone surrogate is, in document order, named
+    by its place (`notes[3].body contains …`), or None. A loop, not recursion: the parser accepts
+    nesting nearly as deep as Python's recursion limit."""
+    stack: list[tuple[object, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if not _is_encodable(value):
+                return f"{path} contains {LONE_SURROGATE}"
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                if not _is_encodable(key):
+                    return f"{path or 'The file'} has a field name that contains {LONE_SURROGATE}"
+                name = key if len(key) <= 40 else key[:40] + "…"
+                children.append((item, f"{path}.{name}" if path else name))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, f"{path}[{index}]") for index, item in enumerate(value)]))
+    return None
+
+
 def read_export(raw: bytes) -> dict:
+    """The export in an uploaded file, checked as a whole; plan_import checks each item.
+    Raises ImportRefused, with a message for the user, on anything else."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportRefused(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     try:
@@ -146,6 +184,8 @@ def read_export(raw: bytes) -> dict:
         raise ImportRefused("This is not a Prepsite progress export.")
     if data.get("version") != VERSION:
         raise ImportRefused(f"This export has version {data.get('version')!r}; this site reads version {VERSION}.")
+    if (problem := _lone_surrogate(data)) is not None:
+        raise ImportRefused(problem)
     return data
 
 
@@ -277,6 +317,8 @@ def plan_import(user, data: dict) -> ImportPlan:
         raise ImportRefused(
             f"The notes in this file take too long to format (over {settings.IMPORT_RENDER_SECONDS:g} s together)."
         ) from None
+    except RenderRefused as refused:
+        raise ImportRefused(f"A note in this file cannot be formatted: {refused}") from None
     return plan
 
 

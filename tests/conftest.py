@@ -20,13 +20,13 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` run only when the suite runs on PostgreSQL; CI runs it there."""
+    """Tests marked `postgres` run only when the suite runs on PostgreSQL, and those marked
+    `sqlite` only on SQLite; CI runs the suite on both."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if "postgres" not in item.keywords]
-    deselected = [item for item in items if "postgres" in item.keywords]
+    other = "sqlite" if connection.vendor == "postgresql" else "postgres"
+    kept = [item for item in items if other not in item.keywords]
+    deselected = [item for item in items if other in item.keywords]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

@@ -92,7 +92,11 @@ POST_URLS = [
 
 
 @pytest.fixture
-def clients(alice, topic):
+def clients(alice, topic, request):
+    # Hypothesis sends hundreds of requests from one address in one test, far past the hourly
+    # limits of a client (pytest-django's `settings` fixture; here `settings` is Hypothesis's).
+    limits = request.getfixturevalue("settings")
+    limits.IMPORT_PREVIEWS_PER_HOUR_PER_CLIENT = limits.SIGNUPS_PER_HOUR_PER_CLIENT = 10_000
     path = StudyPath.objects.create(slug="plan", title="Plan")
     PathStep.objects.create(path=path, topic=topic)
     logged_in = CsrfClient()

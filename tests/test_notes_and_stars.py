@@ -118,7 +118,7 @@ def test_the_migration_renders_stored_notes_again(alice, question):
     Note.objects.create(user=alice, question=question, body=body)
     stale = '<div class="<math><mtext>" hx-post="/x/" hx-trigger="load"</mtext></math>">x</div>'
     Note.objects.update(html=stale)
-    migration = importlib.import_module("progress.migrations.0004_rerender_notes")
+    migration = importlib.import_module("progress.migrations.0006_rerender_notes")
     migration.rerender_notes(apps, None)
     note = Note.objects.get(user=alice)
     assert "hx-" not in markup_of(note.html)

@@ -332,3 +332,62 @@ def test_notes_too_slow_to_format_refuse_the_import(alice_client, history, setti
     assert response.status_code == 400
     assert "take too long to format" in response.content.decode()
     assert snapshot(history) == before
+
+
+SURROGATE_MESSAGE = "an invalid character (a lone UTF-16 surrogate)."
+
+
+def refused_and_nothing_changed(client, user, raw: bytes, message: str) -> None:
+    """The upload is refused with the page naming the item, and nothing is written."""
+    before = snapshot(user)
+    response = upload(client, raw)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "Nothing was changed." in page
+    assert snapshot(user) == before
+    assert not PendingImport.objects.filter(user=user).exists()
+    # The page still works afterwards, and says nothing is waiting to be applied.
+    page = client.get("/account/progress/")
+    assert page.status_code == 200 and 'name="digest"' not in page.content.decode()
+
+
+def test_a_lone_surrogate_in_a_question_key_is_refused_with_its_item_named(alice_client, history):
+    marks = [
+        {"question": "ml-breadth-q1-2", "studied_at": "2026-01-01T00:00:00+00:00"},
+        {"question": "ml-breadth-q1-\ud800", "studied_at": "2026-01-01T00:00:00+00:00"},
+    ]
+    message = f"marks[1].question contains {SURROGATE_MESSAGE}"
+    refused_and_nothing_changed(alice_client, history, export_with(marks=marks), message)
+
+
+def test_a_lone_surrogate_in_a_note_is_refused_with_its_item_named(alice_client, history):
+    notes = [
+        {"question": f"ml-breadth-q{s}-{n}", "body": "Fine", "updated_at": "2027-01-01T00:00:00+00:00"}
+        for s, n in [(1, 1), (1, 2), (2, 1)]
+    ]
+    notes.append({"question": "ml-breadth-q2-2", "body": "Half a pair: \udc00!", "updated_at": "2027-01-01T00:00Z"})
+    message = f"notes[3].body contains {SURROGATE_MESSAGE}"
+    refused_and_nothing_changed(alice_client, history, export_with(notes=notes), message)
+    assert list(Note.objects.filter(user=history).values_list("body", flat=True)) == ["Mnemonic: *ABC*"]
+
+
+def test_a_lone_surrogate_in_a_field_name_is_refused(alice_client, history):
+    marks = [{"question": "ml-breadth-q1-2", "studied_at": "2026-01-01T00:00:00+00:00", "\ud83d": 1}]
+    message = f"marks[0] has a field name that contains {SURROGATE_MESSAGE}"
+    refused_and_nothing_changed(alice_client, history, export_with(marks=marks), message)
+
+
+def test_a_character_written_as_a_surrogate_pair_is_imported(alice_client, alice, topic):
+    """JSON spells characters beyond U+FFFF as two escapes; together they are one character."""
+    raw = export_with(
+        notes=[{"question": "ml-breadth-q1-1", "body": "Smile \U0001f600", "updated_at": "2026-01-01T00:00Z"}]
+    )
+    assert b"\\ud83d\\ude00" in raw
+    response = upload(alice_client, raw)
+    assert response.status_code == 200
+    response = alice_client.post_form(
+        "/account/progress/import/apply/", {"digest": digest_of(response.content.decode())}
+    )
+    assert response.status_code == 302
+    assert list(Note.objects.filter(user=alice).values_list("body", flat=True)) == ["Smile \U0001f600"]
+    assert "Smile \U0001f600" in alice_client.get("/questions/ml-breadth-q1-1/").content.decode()

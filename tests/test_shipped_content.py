@@ -5,6 +5,7 @@ import re
 from io import StringIO
 from pathlib import Path
 
+import html5lib
 import pytest
 from django.core.management import call_command
 
@@ -86,6 +87,65 @@ def test_the_shipped_content_loads_and_renders(db):
     assert StudyPath.objects.filter(archived=False).count() == len(paths)
     for path in StudyPath.objects.all():
         assert path.steps.exists()
+
+
+HTML = "{http://www.w3.org/1999/xhtml}"
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+SCRIPTED = {MATHML + tag for tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover")}
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+def what_a_reader_would_notice(html: str) -> list[str]:
+    """Leftovers of TeX or Markdown in rendered HTML, outside code: a literal `$`, a `\\command`,
+    or a `*` that is not a superscript or subscript (θ^*, K_*)."""
+    found: list[str] = []
+
+    def check(text: str | None, in_math: bool, in_script: bool) -> None:
+        if not text:
+            return
+        if "$" in text:
+            found.append(f"a literal $ in {text.strip()!r}")
+        if TEX_COMMAND.search(text):
+            found.append(f"a TeX command in {text.strip()!r}")
+        if "*" in text and not (in_math and in_script):
+            found.append(f"a stray * in {text.strip()!r}")
+
+    def walk(element, in_math: bool, in_script: bool) -> None:
+        if element.tag in (HTML + "code", HTML + "pre"):
+            return
+        in_math = in_math or element.tag == MATHML + "math"
+        check(element.text, in_math, in_script)
+        for index, child in enumerate(element):
+            walk(child, in_math, in_script or (element.tag in SCRIPTED and index > 0))
+            check(child.tail, in_math, in_script)
+
+    walk(html5lib.parse(html), False, False)
+    return found
+
+
+def test_no_shipped_answer_shows_tex_or_markdown_leftovers(db, client):
+    call_command("load_content", str(CONTENT), stdout=StringIO())
+    problems = []
+    for answer in Answer.objects.select_related("question"):
+        problems += [f"{answer.question.slug}: {problem}" for problem in what_a_reader_would_notice(answer.html)]
+    assert problems == []
+    # The stored HTML is what the page shows: one answer with an operator name and a formula right
+    # under a line of text, read from its page.
+    page = client.get("/questions/classical-gp-posterior/").content.decode()
+    answer = page.split("<summary>Show the model answer</summary>", 1)[1].split("</details>", 1)[0]
+    assert what_a_reader_would_notice(answer) == []
+    assert '<mo movablelimits="true">cov</mo>' in answer
+
+
+def test_the_leftover_check_catches_what_the_old_renderer_showed():
+    assert what_a_reader_would_notice("<p>$<math><mi>x</mi></math>$</p>") == [
+        "a literal $ in '$'",
+        "a literal $ in '$'",
+    ]
+    assert what_a_reader_would_notice("<p><math><mo>*</mo><mi>a</mi></math></p>") == ["a stray * in '*'"]
+    assert what_a_reader_would_notice(r"<p>\frac{a}{b}</p>") == ["a TeX command in '\\\\frac{a}{b}'"]
+    ok = "<p><math><msup><mi>θ</mi><mo>*</mo></msup><msub><mi>K</mi><mrow><mo>*</mo><mo>*</mo></mrow></msub></math></p>"
+    assert what_a_reader_would_notice(ok + "<pre><code>a * b $x$</code></pre>") == []
 
 
 def test_every_study_path_of_the_brief_is_there():

@@ -148,7 +148,9 @@ def test_other_users_progress_is_untouched(alice_client, bob, alice, question):
     assert not StudiedMark.objects.filter(user=bob, question=other).exists()
 
 
-def test_a_new_mark_counts_once_in_the_days_activity_and_a_repeat_or_untick_does_not(alice_client, alice, topic):
+def test_a_new_mark_counts_once_in_the_days_activity_a_repeat_does_not_and_an_untick_takes_it_back(
+    alice_client, alice, topic
+):
     from progress.models import ActivityDay
 
     first, second = Question.objects.filter(section__topic=topic).order_by("id")[:2]
@@ -157,7 +159,7 @@ def test_a_new_mark_counts_once_in_the_days_activity_and_a_repeat_or_untick_does
     tick(alice_client, second, "1")
     tick(alice_client, second, "0")
     tick(alice_client, second, "0")
-    assert list(ActivityDay.objects.filter(user=alice).values_list("ticks", flat=True)) == [2]
+    assert list(ActivityDay.objects.filter(user=alice).values_list("ticks", flat=True)) == [1]
     assert list(StudiedMark.objects.filter(user=alice).values_list("question", flat=True)) == [first.id]
 
 

@@ -47,6 +47,11 @@ XSS_PAYLOADS = [
     '<img src="x" alt="<math><mi>&quot; onerror=&quot;alert(1)</mi></math>">',
     '<a href="https://example.com" title="<math><mtext>&quot;onmouseover=&quot;alert(1)</mtext></math>">x</a>',
     "<a title='<math><mtext>&#39; onmouseover=&#39;alert(1)</mtext></math>'>x</a>",
+    # A value holding a double quote is written in single quotes; a formula inside the next,
+    # double-quoted value must not end it either.
+    "<a title='\"' href=\"http://x/<math><mi mathvariant=' onmouseover=alert(1) x'>q</mi></math>\">t</a>",
+    "<a title='\"' href=\"http://x/<math><mi mathvariant=' hx-post=/account/progress/reset/ hx-trigger=load "
+    "hx-vals={&quot;confirm&quot;:1} x'>q</mi></math>\">t</a>",
 ]
 
 # What must not appear in the sanitized HTML, whatever the payload.

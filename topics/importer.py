@@ -51,7 +51,7 @@ def _refresh_html(instance, source: str) -> None:
     """Re-save when the stored HTML is not what the renderer makes of the source today (the
     renderer or its allowlist changed), so stored HTML never goes stale."""
     html_field = "html" if source == "body" else f"{source}_html"
-    if getattr(instance, html_field) != render_markdown(getattr(instance, source)):
+    if getattr(instance, html_field) != render_markdown(getattr(instance, source), trusted=True):
         instance.save()
 
 

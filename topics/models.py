@@ -9,6 +9,28 @@ from django.urls import reverse
 from topics.rendering import render_markdown
 
 
+class RendersMarkdown(models.Model):
+    """A model that stores the sanitized HTML of its Markdown fields beside them.
+
+    The HTML is written on every save that writes its source, `update_fields` included (as
+    `update_or_create` passes them), so no code path can change a text and leave stale HTML.
+    """
+
+    rendered_fields: dict[str, str] = {}  # Markdown source field -> HTML field
+    trusted_markdown = True  # our content; user-written text sets False (topics.rendering)
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        for source, target in self.rendered_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source), trusted=self.trusted_markdown))
+            if update_fields is not None and source in update_fields:
+                kwargs["update_fields"] = update_fields = {*update_fields, target}
+        super().save(**kwargs)
+
+
 class Difficulty(models.TextChoices):
     EASY = "easy", "Easy"
     MEDIUM = "medium", "Medium"
@@ -36,12 +58,13 @@ class ContentQuerySet(models.QuerySet):
     bulk_create.alters_data = True
 
 
-class Topic(models.Model):
+class Topic(RendersMarkdown):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300, blank=True)
     intro = models.TextField(blank=True, help_text="Markdown shown at the top of the topic page.")
     intro_html = models.TextField(blank=True, editable=False)
+    rendered_fields = {"intro": "intro_html"}
     order = models.PositiveIntegerField(default=0)
 
     objects = ContentQuerySet.as_manager()
@@ -52,10 +75,6 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        self.intro_html = render_markdown(self.intro)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("topic_detail", args=[self.slug])
 
@@ -64,12 +83,13 @@ class Topic(models.Model):
         return f"topic-progress-{self.id}"
 
 
-class Section(models.Model):
+class Section(RendersMarkdown):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True, help_text="Markdown shown above the section's questions.")
     intro_html = models.TextField(blank=True, editable=False)
+    rendered_fields = {"intro": "intro_html"}
     order = models.PositiveIntegerField(default=0)
 
     objects = ContentQuerySet.as_manager()
@@ -80,10 +100,6 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic.title} · {self.title}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.intro_html = render_markdown(self.intro)
-        super().save(*args, **kwargs)
 
     @property
     def progress_dom_id(self) -> str:
@@ -125,10 +141,11 @@ class Question(models.Model):
         return reverse("question_detail", args=[self.slug])
 
 
-class Answer(models.Model):
+class Answer(RendersMarkdown):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     body = models.TextField(help_text="Markdown: tables, fenced code and $math$.")
     html = models.TextField(blank=True, editable=False)
+    rendered_fields = {"body": "html"}
     order = models.PositiveIntegerField(default=0)
 
     objects = ContentQuerySet.as_manager()
@@ -138,10 +155,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
 
 class StudyPath(models.Model):

@@ -1,7 +1,10 @@
 """Markdown to safe HTML, for answers and every other text users read.
 
-`render_markdown` is the only way content becomes HTML, and `sanitize_html` is the only place
-the HTML sanitizer is called, so the sanitizer can be swapped in one spot.
+`render_markdown` is the only way text becomes HTML, and `sanitize_html` is the only place the
+HTML sanitizer is called, with one allowlist. The two policies are chosen here: our content files
+(trusted) may hold raw HTML, which is sanitized; what users write (notes) may not, and shows as
+text. Formulas become MathML on Python-Markdown's tree, before the sanitizer sees anything, and
+nothing edits the sanitized HTML afterwards.
 """
 
 import contextlib
@@ -9,14 +12,17 @@ import functools
 import html
 import multiprocessing
 import re
-import secrets
 import signal
 import threading
 from xml.etree import ElementTree
 
-import bleach
 import markdown
+import nh3
 from latex2mathml.converter import convert as latex_to_mathml
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 MARKDOWN_EXTENSIONS = [
     "tables",
@@ -138,95 +144,48 @@ ALLOWED_ATTRIBUTES = {
     "ol": ["start"],
 }
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener"
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
+# Deeper TeX than this is refused as a formula, not rendered: the converter recurses once a level.
+MAX_TEX_NESTING = 40
+# Lists and quotes nested deeper than this are refused: Python-Markdown recurses once a level,
+# and its time grows with the depth. Our deepest content nests 8 levels.
+MAX_BLOCK_NESTING = 40
+_LINE_START = re.compile(r"^[ >]*", re.M)
 
-# What arithmatex emits in generic mode: the TeX, HTML-escaped, inside \( \) or \[ \].
-_INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
-_BLOCK_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
-_MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S | re.I)
-_UNKNOWN_COMMAND = re.compile(r">[^<]*\\[^<]*<")
-# Table alignment as classes, not inline styles, so the Content-Security-Policy can forbid them.
-_ALIGN_STYLE = re.compile(r'<(th|td) style="text-align: (left|right|center);">')
-_LINK_START = re.compile(r"<a(?=[ >])")
-
-
-def _to_mathml(tex: str, display: str) -> str:
-    tex = html.unescape(tex).strip()
-    # latex2mathml has no `aligned`; an array with alternating right/left columns looks the same.
-    tex = tex.replace(r"\begin{aligned}", r"\begin{array}{rlrlrl}").replace(r"\end{aligned}", r"\end{array}")
-    try:
-        mathml = latex_to_mathml(tex, display=display)
-        ElementTree.fromstring(mathml)
-    except Exception:  # latex2mathml raises many types on malformed input
-        return f'<code class="math-error">{html.escape(tex)}</code>'
-    if _UNKNOWN_COMMAND.search(mathml):  # a command latex2mathml passed through as text
-        return f'<code class="math-error">{html.escape(tex)}</code>'
-    return mathml
-
-
-def _render_math(rendered: str) -> str:
-    rendered = _BLOCK_MATH.sub(
-        lambda m: '<div class="math-display">' + _to_mathml(m.group(1), "block") + "</div>", rendered
-    )
-    return _INLINE_MATH.sub(lambda m: _to_mathml(m.group(1), "inline"), rendered)
-
-
-def _clean_mathml(fragment: str) -> str:
-    """Allowlist a <math> element, which bleach cannot handle, by walking it as XML."""
-    try:
-        root = ElementTree.fromstring(fragment)
-    except ElementTree.ParseError:
-        return html.escape(fragment)
-
-    def clean(element: ElementTree.Element) -> str:
-        tag = element.tag.rsplit("}", 1)[-1].lower()
-        # Quotes escaped too: a formula must not be able to end an attribute, wherever it lands.
-        text = html.escape(element.text or "")
-        inner = text + "".join(clean(child) + html.escape(child.tail or "") for child in element)
-        if tag not in MATHML_TAGS:
-            return inner
-        attrs = "".join(
-            f' {name}="{html.escape(value)}"'
-            for name, value in sorted(element.attrib.items())
-            if name in MATHML_ATTRIBUTES
-        )
-        return f"<{tag}{attrs}>{inner}</{tag}>"
-
-    return clean(root)
+_OPERATOR_NAME = re.compile(r"\\operatorname(\*?)\{([^{}]*)\}")
 
 
 def sanitize_html(untrusted: str) -> str:
-    """Reduce HTML to the allowlist: no script, no event handlers, no javascript: URLs, no
-    hx-* attributes; MathML kept to its own allowlist; every link gets rel="nofollow noopener".
+    """Reduce HTML to the allowlist in one pass of an HTML5 sanitizer (Ammonia, through nh3) that
+    knows MathML: no script, no event handlers, no style, no hx-* attributes, no javascript: or
+    data: URLs; every link gets rel="nofollow noopener". This is the only place HTML is cleaned,
+    and nothing edits its output afterwards.
     """
-    nonce = secrets.token_hex(8)
-    formulas: list[str] = []
-
-    def hold(match: re.Match) -> str:
-        formulas.append(_clean_mathml(match.group(0)))
-        return f"mathml{nonce}n{len(formulas) - 1}z"
-
-    def restore(match: re.Match) -> str:
-        if match.group("tag"):  # a <math> that sat inside an attribute value stays out
-            return re.sub(rf"mathml{nonce}n\d+z", "", match.group("tag"))
-        return formulas[int(match.group("formula"))]
-
-    cleaned = _cleaner.clean(_MATH_ELEMENT.sub(hold, untrusted))
-    cleaned = _LINK_START.sub('<a rel="nofollow noopener"', cleaned)
-    # Formulas go back only where they are text. bleach writes every attribute value in double
-    # quotes with any quote inside escaped, so a tag is "<", then quoted values or anything but
-    # ">", then ">". One pass with a terminated token: "…n1" must not eat the start of "…n10".
-    return re.sub(rf'(?P<tag><[^>"]*(?:"[^"]*"[^>"]*)*>)|mathml{nonce}n(?P<formula>\d+)z', restore, cleaned)
+    return nh3.clean(
+        untrusted,
+        tags=ALLOWED_TAGS | MATHML_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_PROTOCOLS,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
 
 
-class RenderTooSlow(Exception):
+# "*" is empty: without it, Ammonia allows `lang` and `title` on every element.
+_ALLOWED_ATTRIBUTES = (
+    {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    | {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS}
+    | {"*": set()}
+)
+
+
+class RenderRefused(Exception):
+    """A text could not be formatted: the message says why, in words for its writer."""
+
+
+class RenderTooSlow(RenderRefused):
     """Formatting a text took longer than the time it was given."""
 
 
@@ -245,13 +204,25 @@ def check_render_time(texts: list[str], seconds: float) -> None:
         with _interval_timer(seconds):
             _render_all(texts)
         return
-    process = _child_processes().Process(target=_render_all, args=(texts,), daemon=True)
+    context = _child_processes()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_render_in_child, args=(texts, sender), daemon=True)
     process.start()
+    sender.close()
     process.join(seconds)
     if process.is_alive():
         process.kill()
         process.join()
         raise RenderTooSlow(f"formatting took longer than {seconds:g} s")
+    # A child that crashed, or was killed by the system, said nothing: that is a failure too.
+    try:
+        outcome = receiver.recv()
+    except EOFError:
+        outcome = "This text could not be formatted."
+    finally:
+        receiver.close()
+    if outcome is not None:
+        raise RenderRefused(outcome)
 
 
 @contextlib.contextmanager
@@ -280,15 +251,163 @@ def _child_processes():
     return context
 
 
-def _render_all(texts: list[str]) -> None:
+def _render_all(texts: list[str], trusted: bool = False) -> None:
     for text in texts:
-        render_markdown(text)
+        render_markdown(text, trusted=trusted)
+
+
+def _render_in_child(texts: list[str], sender) -> None:
+    """Format the texts and send None, or why they cannot be formatted."""
+    try:
+        _render_all(texts)
+    except RenderRefused as refused:
+        sender.send(str(refused))
+    else:
+        sender.send(None)
 
 
 # Remembered, so that a text checked under a time limit is not formatted again when it is saved.
 @functools.lru_cache(maxsize=64)
-def render_markdown(text: str) -> str:
-    """Render Markdown (tables, highlighted code, $math$) to sanitized HTML."""
-    rendered = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
-    rendered = _ALIGN_STYLE.sub(r'<\1 class="align-\2">', rendered)
-    return sanitize_html(_render_math(rendered))
+def render_markdown(text: str, *, trusted: bool = False) -> str:
+    """Render Markdown (tables, highlighted code, $math$) to sanitized HTML.
+
+    `trusted` is for our own content files: their raw HTML is kept (and still sanitized). What
+    users write (notes, imported notes) is untrusted: raw HTML in it shows as the text it is.
+    Raises RenderRefused when the text nests too deeply to be formatted.
+    """
+    if _block_nesting(text) > MAX_BLOCK_NESTING:
+        raise RenderRefused("This text nests lists or quotes too deeply to be formatted.")
+    md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _PrepsiteMarkdown()], extension_configs=MARKDOWN_CONFIG)
+    if not trusted:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    try:
+        rendered = md.convert(text)
+    except RecursionError:
+        raise RenderRefused("This text nests lists or quotes too deeply to be formatted.") from None
+    return sanitize_html(rendered)
+
+
+class _PrepsiteMarkdown(Extension):
+    """Our changes to Python-Markdown's output, made on its tree before it becomes HTML."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After the list processors (30, 40), before blockquotes (20) and paragraphs (10).
+        md.parser.blockprocessors.register(_DisplayMathBlocks(md.parser), "prepsite_display_math", 25)
+        # After the inline patterns (20) have run, so nothing reads Markdown inside a formula.
+        md.treeprocessors.register(_MathAndTables(md), "prepsite_math_tables", 15)
+
+
+class _DisplayMathBlocks(BlockProcessor):
+    """A `$$` formula on lines of its own is display math even when the line above or below it is
+    text: the block is split so the formula stands alone for arithmatex's block processor. It
+    runs after the list processors, so inside a list item the formula stays in the item."""
+
+    def test(self, parent: ElementTree.Element, block: str) -> bool:
+        return self._split(block) is not None
+
+    def run(self, parent: ElementTree.Element, blocks: list[str]) -> bool:
+        before, formula, after = self._split(blocks.pop(0))
+        blocks[0:0] = [part for part in (before, formula, after) if part]
+        return True  # each part goes through every block processor from the first on
+
+    @staticmethod
+    def _split(block: str) -> tuple[str, str, str] | None:
+        lines = block.split("\n")
+        for start, line in enumerate(lines):
+            if not line.lstrip().startswith("$$"):
+                continue
+            if line.count("$$") >= 2:
+                end = start
+            else:
+                end = next((i for i in range(start + 1, len(lines)) if "$$" in lines[i]), None)
+            if end is None or not lines[end].rstrip().endswith("$$"):
+                return None
+            if start == 0 and end == len(lines) - 1:
+                return None  # the whole block is the formula already
+            formula = "\n".join(part.strip() for part in lines[start : end + 1])
+            return "\n".join(lines[:start]), formula, "\n".join(lines[end + 1 :])
+        return None
+
+
+class _MathAndTables(Treeprocessor):
+    """Formulas become MathML, and table alignment becomes a class (the Content-Security-Policy
+    forbids inline styles)."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag in ("th", "td") and child.get("style", "").startswith("text-align: "):
+                    align = child.attrib.pop("style")[len("text-align: ") :].rstrip(";")
+                    child.set("class", f"align-{align}")
+                if child.tag in ("span", "div") and child.get("class") == "arithmatex":
+                    replacement = _formula_element(child.text or "", display=child.tag == "div")
+                    replacement.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, replacement)
+
+
+def _formula_element(wrapped: str, display: bool) -> ElementTree.Element:
+    """The element for one formula as arithmatex leaves it: HTML-escaped TeX in \\( \\) or \\[ \\]."""
+    tex = html.unescape(wrapped)[2:-2].strip()
+    mathml = _to_mathml(tex, display)
+    if mathml is None:
+        element = ElementTree.Element("code", {"class": "math-error"})
+        element.text = AtomicString(tex)
+    else:
+        element = mathml
+    if not display:
+        return element
+    wrapper = ElementTree.Element("div", {"class": "math-display"})
+    wrapper.append(element)
+    return wrapper
+
+
+def _to_mathml(tex: str, display: bool) -> ElementTree.Element | None:
+    """MathML for a formula, or None when it cannot be shown as one (malformed, too deep, or
+    using a command the converter does not know)."""
+    if _nesting(tex) > MAX_TEX_NESTING:
+        return None
+    # latex2mathml has no `aligned`; an array with alternating right/left columns looks the same.
+    tex = tex.replace(r"\begin{aligned}", r"\begin{array}{rlrlrl}").replace(r"\end{aligned}", r"\end{array}")
+    # An operator name is one upright operator; the starred form takes its limits under it.
+    tex = _OPERATOR_NAME.sub(
+        lambda m: r"\mathop{\mathrm{" + m.group(2) + "}}" + (r"\limits" if m.group(1) else ""), tex
+    )
+    try:
+        root = ElementTree.fromstring(latex_to_mathml(tex, display="block" if display else "inline"))
+    except Exception:  # latex2mathml raises many types on malformed input, RecursionError among them
+        return None
+    for element in root.iter():
+        element.tag = element.tag.removeprefix("{" + MATHML_NAMESPACE + "}")
+        if element.tag == "mo" and len(element):
+            # \mathop{\mathrm{arg\,max}} arrives as letters inside the operator: make them its name.
+            element.text = "".join(" " if part.tag.endswith("mspace") else (part.text or "") for part in element.iter())
+            for part in list(element):
+                element.remove(part)
+            element.set("movablelimits", "true")
+        if "\\" in (element.text or ""):  # a command the converter passed through as text
+            return None
+        element.text = AtomicString(element.text) if element.text else element.text
+    return root
+
+
+def _block_nesting(text: str) -> int:
+    """How deep the text's lists and quotes could nest: per line, its quote markers and its
+    indentation in steps of two spaces (the least a list item indents)."""
+    deepest = 0
+    for start in _LINE_START.findall(text.expandtabs(4)):
+        quotes = start.count(">")
+        deepest = max(deepest, quotes + (len(start) - quotes) // 2)
+    return deepest
+
+
+def _nesting(tex: str) -> int:
+    depth = deepest = 0
+    for char in tex:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
