@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from topics.models import Answer, Question, Section, Topic
+
+# The browser fixtures (one Chromium for the whole run), for every module that asks for them.
+pytest_plugins = ["tests.browser"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -56,6 +60,21 @@ class CsrfClient(Client):
         if htmx:
             extra.setdefault("HTTP_HX_REQUEST", "true")
         return self.post(path, data, **extra)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request):
+    """Start every test that uses the database with no rate-limit counters: they live in the
+    database cache, a table that no test's rollback or flush clears, so a live-server test's
+    sign-ups would otherwise count against the next test's."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from progress.models import StudiedMark
-from tests.browser import browser, page, page_without_js, screenshot, watched_page  # noqa: F401  (fixtures)
+from tests.browser import screenshot, watched_page
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

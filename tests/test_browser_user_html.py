@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import User
 
 from progress.models import Note, StudiedMark
-from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD, make_topic
 from tests.xss_payloads import XSS_PAYLOADS
 from topics.models import Question
