@@ -10,6 +10,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles
 
 WORKDIR /app
+# The code-running worker's sandbox: bubblewrap, and Debian's Python with NumPy inside it.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap python3-numpy \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-faults install install-dev migrate content lint clean
+.PHONY: run test bench bench-faults install install-dev migrate content check-exercises lint clean
 
+# The site and one code-running worker together; stopping make stops both. Without bubblewrap
+# the worker says why and exits, and the site runs on (exercises say running is unavailable).
 run: install migrate content
+	PYTHON=$(BIN)/python bin/worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
@@ -41,6 +45,10 @@ migrate: install
 
 content: install
 	$(BIN)/python manage.py load_content fixtures/content/
+
+# Every exercise's reference solution against its tests in the sandbox (bubblewrap): N passed, M failed.
+check-exercises: install migrate content
+	$(BIN)/python manage.py check_exercises
 
 lint: install-dev
 	$(BIN)/pip install --quiet ruff==0.17.6

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "accounts",
     "topics",
     "progress",
+    "coding",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,20 @@ CACHES = {
 # is a read then a write, not atomic, and W001 for "not officially supported". Shared across
 # workers is what matters here; two requests racing may both be counted once, a slack of a few.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Running exercise code (coding.sandbox): each run in bubblewrap with Debian's Python and NumPy,
+# in a worker process (manage.py run_worker), never in a web worker.
+SANDBOX_BWRAP = env_str("SANDBOX_BWRAP", "bwrap")
+SANDBOX_PYTHON = env_str("SANDBOX_PYTHON", "/usr/bin/python3")
+SANDBOX_CPU_SECONDS = env_int("SANDBOX_CPU_SECONDS", 10)
+SANDBOX_WALL_SECONDS = env_int("SANDBOX_WALL_SECONDS", 20)
+SANDBOX_MEMORY_MB = env_int("SANDBOX_MEMORY_MB", 512)
+SANDBOX_PROCESSES = env_int("SANDBOX_PROCESSES", 64)
+SANDBOX_OUTPUT_BYTES = env_int("SANDBOX_OUTPUT_BYTES", 1_000_000)
+# A worker that has not said it is alive for this long is taken as gone.
+WORKER_SILENT_AFTER_SECONDS = env_int("WORKER_SILENT_AFTER_SECONDS", 30)
+RUNS_PER_MINUTE_PER_USER = env_int("RUNS_PER_MINUTE_PER_USER", 6)
+RUN_QUEUE_LIMIT = env_int("RUN_QUEUE_LIMIT", 50)
 
 LOGGING = {
     "version": 1,

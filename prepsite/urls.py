@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import passwords
 from accounts import views as account
+from coding import views as coding_views
 from core.views import healthz
 from progress import account_views, review_views
 from progress import pages as topic_views
@@ -23,6 +24,9 @@ urlpatterns = [
     path("questions/<slug:slug>/star/", progress_views.set_starred, name="set_starred"),
     path("questions/<slug:slug>/note/", progress_views.edit_note, name="edit_note"),
     path("questions/<slug:slug>/recall/", progress_views.rate_recall, name="rate_recall"),
+    path("questions/<slug:slug>/run/", coding_views.submit, name="submit_code"),
+    path("questions/<slug:slug>/solution/", coding_views.solution, name="exercise_solution"),
+    path("runs/<int:run_id>/", coding_views.run_detail, name="run_detail"),
     path("random/", topic_views.random_question, name="random_question"),
     path("review/", review_views.review_page, name="review"),
     path("review/settings/", review_views.review_settings, name="review_settings"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from coding.queries import exercise_panel
 from progress import queries as progress
 from progress import review
 from progress.activity import heatmap
@@ -249,6 +250,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "card": progress.review_card_for(request.user, question),
             **question_counters(catalog, flags, question),
             **practice_context(request, question),
+            **exercise_panel(request, question),
         },
     )
 

@@ -17,6 +17,11 @@ DIFFICULTIES = set(Difficulty.values)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 SECTION_HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*(?:\{#(?P<slug>[^}\s]*)\})?\s*$")
+# An exercise's code parts: fenced blocks whose info string names the part.
+EXERCISE_PART = re.compile(
+    r"^```python (?P<part>starter|tests|hidden-tests|solution)[ \t]*\n(?P<code>.*?)^```[ \t]*$\n?", re.S | re.M
+)
+EXERCISE_PARTS = ("starter", "tests", "hidden-tests", "solution")
 QUESTION_HEADING = re.compile(r"^###\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
 FRONT_MATTER_KEYS = {"slug", "title", "summary", "order"}
 
@@ -31,12 +36,25 @@ class ContentError(Exception):
 
 
 @dataclass
+class ExerciseSpec:
+    """A coding exercise's parts: what to do, the code it starts from, the tests shown and the
+    tests kept back, and our solution (fixtures/content/README.md, "Exercises")."""
+
+    statement: str
+    starter: str
+    tests: str
+    hidden_tests: str
+    solution: str
+
+
+@dataclass
 class QuestionSpec:
     key: str
     title: str
     difficulty: str
     answer: str
     line: int
+    exercise: ExerciseSpec | None = None
 
 
 @dataclass
@@ -136,6 +154,33 @@ def _parse_question_attrs(attrs: str | None, source: str, line: int) -> tuple[st
     return key, others[0]
 
 
+def split_exercise(body: str, source: str, line: int) -> tuple[str, ExerciseSpec | None]:
+    """An answer that holds the four code parts of an exercise is split: the text before them is
+    the task, the text after them the explanation, returned as the answer. Anything else is
+    returned as it is."""
+    parts = list(EXERCISE_PART.finditer(body))
+    if not parts:
+        return body, None
+    found = [match.group("part") for match in parts]
+    if sorted(found) != sorted(EXERCISE_PARTS):
+        raise ContentError(source, line, f"an exercise needs each of {', '.join(EXERCISE_PARTS)} once, found {found}")
+    for before, after in zip(parts, parts[1:]):
+        if body[before.end() : after.start()].strip():
+            raise ContentError(source, line, "an exercise's code parts must follow each other with no text between")
+    code = {match.group("part"): match.group("code").strip("\n") + "\n" for match in parts}
+    statement = body[: parts[0].start()].strip()
+    if not statement:
+        raise ContentError(source, line, "an exercise needs its task written before its code parts")
+    exercise = ExerciseSpec(
+        statement=statement,
+        starter=code["starter"],
+        tests=code["tests"],
+        hidden_tests=code["hidden-tests"],
+        solution=code["solution"],
+    )
+    return body[parts[-1].end() :].strip(), exercise
+
+
 def parse_topic_file(text: str, source: str) -> TopicSpec:
     """Parse a topic file in the documented format (see fixtures/content/README.md)."""
     meta, lines, first_line = _split_front_matter(text, source)
@@ -151,7 +196,7 @@ def parse_topic_file(text: str, source: str) -> TopicSpec:
     def flush() -> None:
         body = "\n".join(buffer).strip()
         if isinstance(target, QuestionSpec):
-            target.answer = body
+            target.answer, target.exercise = split_exercise(body, source, target.line)
         elif isinstance(target, (SectionSpec, TopicSpec)):
             target.intro = body
         buffer.clear()

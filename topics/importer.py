@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from topics.content import ContentError, PathSpec, TopicSpec
-from topics.models import Answer, PathStep, Question, Section, StudyPath, Topic, content_batch
+from topics.content import ContentError, ExerciseSpec, PathSpec, TopicSpec
+from topics.models import Answer, Exercise, PathStep, Question, Section, StudyPath, Topic, content_batch
 from topics.rendering import render_markdown
 
 
@@ -112,6 +112,7 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
                 )
                 if question_spec.answer:
                     Answer.objects.create(question=question, body=question_spec.answer)
+                _sync_exercise(question, question_spec.exercise)
                 report.created += 1
                 if on_question:
                     on_question(spec, report.total)
@@ -128,6 +129,7 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
             if changed:
                 question.save()
             changed |= _sync_answer(question, question_spec.answer)
+            changed |= _sync_exercise(question, question_spec.exercise)
             report.restored += was_archived
             if changed:
                 report.updated += 1
@@ -148,6 +150,30 @@ def _import_topic(spec: TopicSpec, on_question: Callable[[TopicSpec, int], None]
         else:
             section.delete()
     return report
+
+
+def _sync_exercise(question: Question, spec: ExerciseSpec | None) -> bool:
+    """Make the question's exercise match the file; return whether anything changed."""
+    exercise = Exercise.objects.filter(question=question).first()
+    if spec is None:
+        if exercise:
+            exercise.delete()
+        return exercise is not None
+    values = {
+        "statement": spec.statement,
+        "starter": spec.starter,
+        "tests": spec.tests,
+        "hidden_tests": spec.hidden_tests,
+        "solution": spec.solution,
+    }
+    if exercise is None:
+        Exercise.objects.create(question=question, **values)
+        return True
+    if _assign(exercise, **values):
+        exercise.save()
+        return True
+    _refresh_html(exercise, "statement")
+    return False
 
 
 def _sync_answer(question: Question, body: str) -> bool:

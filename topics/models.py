@@ -157,6 +157,37 @@ class Answer(RendersMarkdown):
         return f"Answer to {self.question}"
 
 
+class Exercise(RendersMarkdown):
+    """The coding parts of a question that is an exercise. The task and the visible tests are
+    shown with the question; the hidden tests never leave the server; the solution is shown only
+    to a user who asks for it. The explanation is the question's answer, as for any question."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="exercise")
+    statement = models.TextField(help_text="The task, in Markdown.")
+    statement_html = models.TextField(blank=True, editable=False)
+    starter = models.TextField(help_text="The code the editor starts with; it fails the tests.")
+    tests = models.TextField(help_text="Visible tests: test_* functions with asserts.")
+    hidden_tests = models.TextField(help_text="Tests run on every submission, never shown.")
+    solution = models.TextField(help_text="Our solution; shown only when asked for.")
+    tests_html = models.TextField(blank=True, editable=False)
+    solution_html = models.TextField(blank=True, editable=False)
+
+    rendered_fields = {"statement": "statement_html"}
+    code_fields = {"tests": "tests_html", "solution": "solution_html"}
+
+    def save(self, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        for source, target in self.code_fields.items():
+            fence = "`" * 4  # longer than any fence the code itself may hold
+            setattr(self, target, render_markdown(f"{fence}python\n{getattr(self, source)}{fence}", trusted=True))
+            if update_fields is not None and source in update_fields:
+                kwargs["update_fields"] = update_fields = {*update_fields, target}
+        super().save(**kwargs)
+
+    def __str__(self) -> str:
+        return f"Exercise: {self.question}"
+
+
 class StudyPath(models.Model):
     """A named, ordered plan of topics and sections, loaded from the content files."""
 

@@ -144,3 +144,49 @@ document.addEventListener("keydown", function (event) {
   }
   if (done) event.preventDefault();
 });
+
+// The code editor: Tab indents by four spaces and Shift+Tab removes them, on every selected
+// line; Escape then Tab leaves the editor, so keyboard users are never trapped in it.
+(function () {
+  var escaped = false;
+  document.addEventListener("keydown", function (event) {
+    var editor = event.target;
+    if (!editor.classList || !editor.classList.contains("code-editor")) return;
+    if (event.key === "Escape") { escaped = true; return; }
+    if (event.key !== "Tab" || escaped) { escaped = false; return; }
+    event.preventDefault();
+    var text = editor.value, start = editor.selectionStart, end = editor.selectionEnd;
+    var lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    if (!event.shiftKey && start === end) {
+      editor.setRangeText("    ", start, end, "end");
+      return;
+    }
+    var block = text.slice(lineStart, end);
+    var changed = event.shiftKey ? block.replace(/^ {1,4}/gm, "") : block.replace(/^/gm, "    ");
+    editor.setRangeText(changed, lineStart, end, "select");
+  });
+})();
+
+// Line numbers beside the code editor, kept in step with its lines and its scrolling.
+(function () {
+  function number(editor) {
+    var gutter = editor.parentNode.querySelector(".code-lines");
+    if (!gutter) return;
+    var count = editor.value.split("\n").length, lines = [];
+    for (var i = 1; i <= count; i++) lines.push(i);
+    gutter.textContent = lines.join("\n");
+    gutter.scrollTop = editor.scrollTop;
+  }
+  function all() { document.querySelectorAll(".code-editor").forEach(number); }
+  document.addEventListener("input", function (event) {
+    if (event.target.classList && event.target.classList.contains("code-editor")) number(event.target);
+  });
+  document.addEventListener("scroll", function (event) {
+    if (event.target.classList && event.target.classList.contains("code-editor")) number(event.target);
+  }, true);
+  document.addEventListener("keyup", function (event) {
+    if (event.target.classList && event.target.classList.contains("code-editor")) number(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", all);
+  document.addEventListener("htmx:afterSettle", all);
+})();

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodingConfig(AppConfig):
+    name = "coding"
+    verbose_name = "Coding exercises"
