@@ -74,3 +74,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in_as(page, base: str, username: str, next_path: str = "/") -> None:
+    """Log in through the form, as a person would, and wait for the page it leads to."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")

@@ -2,6 +2,7 @@
 anonymous visitor), clients that enforce CSRF, and small content factories."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,6 +76,19 @@ def fresh_rate_limits(request):
     else:
         return
     cache.clear()
+
+
+@pytest.fixture
+def sandbox_ready(settings) -> None:
+    """Code can run here: bubblewrap is installed and allowed (else skip, or fail in CI)."""
+    from coding import sandbox
+
+    if not shutil.which(settings.SANDBOX_BWRAP):
+        needs("bubblewrap", "apt-get install bubblewrap python3-numpy")
+    try:
+        sandbox.check_available()
+    except sandbox.SandboxUnavailable as error:
+        needs("a working sandbox", str(error))
 
 
 @pytest.fixture

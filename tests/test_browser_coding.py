@@ -1,7 +1,6 @@
 """An exercise in a real browser: type code, run it, watch it go from queued to a verdict with
 each test's result, with JavaScript (HTMX polling) and without (the run page refreshes itself)."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -9,7 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from coding.models import Submission, WorkerBeat
-from tests.conftest import PASSWORD, needs
+from tests.browser import log_in_as
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -20,26 +20,14 @@ NAIVE = (
 
 
 @pytest.fixture
-def exercises(transactional_db, settings):
-    from coding import sandbox
-
-    if not shutil.which(settings.SANDBOX_BWRAP):
-        needs("bubblewrap", "apt-get install bubblewrap python3-numpy")
-    try:
-        sandbox.check_available()
-    except sandbox.SandboxUnavailable as error:
-        needs("a working sandbox", str(error))
+def exercises(transactional_db, sandbox_ready):
     call_command("load_content", "fixtures/content/ml-coding.md", stdout=StringIO())
     User.objects.create_user("cody", "cody@example.org", PASSWORD)
     WorkerBeat.beat("browser-test-worker")
 
 
 def log_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/?next=/questions/code-stable-softmax/")
-    page.fill("#id_username", "cody")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/questions/code-stable-softmax/")
+    log_in_as(page, base, "cody", "/questions/code-stable-softmax/")
 
 
 def test_a_run_goes_from_queued_to_its_verdict_in_place(live_server, exercises, page):

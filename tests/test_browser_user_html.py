@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from progress.models import Note, StudiedMark
+from tests.browser import log_in_as
 from tests.conftest import PASSWORD, make_topic
 from tests.xss_payloads import XSS_PAYLOADS
 from topics.models import Question
@@ -24,11 +25,7 @@ def victim(transactional_db):
 
 
 def log_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "vic")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    log_in_as(page, base, "vic")
 
 
 def record_posts(page) -> list[str]:

@@ -1,7 +1,6 @@
 """Exercises on the question page, submitting code, and following its run: the web writes the
 submission and reads its result; a worker runs it. What a user sees, what the database holds."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -9,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from coding.models import Draft, Status, Submission, WorkerBeat
-from tests.conftest import make_topic, needs
+from tests.conftest import make_topic
 from topics.content import ContentError, parse_topic_file
 from topics.models import Answer, Exercise, Question
 
@@ -179,18 +178,6 @@ def test_a_run_is_private_and_posting_needs_login_and_csrf(alice_client, bob_cli
 def test_a_question_without_an_exercise_has_no_run_endpoint(alice_client, topic):
     question = Question.objects.filter(section__topic=topic).first()
     assert alice_client.post_form(f"/questions/{question.slug}/run/", {"code": "x"}).status_code == 404
-
-
-@pytest.fixture
-def sandbox_ready(settings):
-    from coding import sandbox
-
-    if not shutil.which(settings.SANDBOX_BWRAP):
-        needs("bubblewrap", "apt-get install bubblewrap python3-numpy")
-    try:
-        sandbox.check_available()
-    except sandbox.SandboxUnavailable as error:
-        needs("a working sandbox", str(error))
 
 
 def test_the_worker_runs_a_submission_and_the_page_shows_each_test(
