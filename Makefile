@@ -14,8 +14,9 @@ run: install migrate content
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist); tests that run code in the sandbox share one process.
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # Serves the site with gunicorn on PostgreSQL and loads it with wrk; prints figures and ratios.
 bench: install-dev

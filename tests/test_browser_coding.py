@@ -11,7 +11,8 @@ from coding.models import Submission, WorkerBeat
 from tests.browser import log_in_as
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.browser
+# Every run in the sandbox happens on one test worker, one after another (make test).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("sandbox")]
 
 RIGHT = "import numpy as np\n\n\ndef softmax(x, axis=-1):\n    e = np.exp(x - x.max(axis=axis, keepdims=True))\n    return e / e.sum(axis=axis, keepdims=True)\n"
 NAIVE = (

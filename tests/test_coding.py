@@ -12,6 +12,9 @@ from tests.conftest import make_topic
 from topics.content import ContentError, parse_topic_file
 from topics.models import Answer, Exercise, Question
 
+# Every run in the sandbox happens on one test worker, one after another (make test).
+pytestmark = pytest.mark.xdist_group("sandbox")
+
 TASK = """Write `double(x)` that returns twice `x`.
 
 ```python starter

@@ -24,6 +24,9 @@ from django.conf import settings as django_settings
 from coding import sandbox
 from tests.conftest import needs
 
+# Every run in the sandbox happens on one test worker, one after another (make test).
+pytestmark = pytest.mark.xdist_group("sandbox")
+
 CPU, WALL, MEMORY_MB, OUTPUT, PROCESSES = 2, 4, 256, 100_000, 32
 TEST = "def test_it():\n    assert main()\n"
 PROBE = "import json\n\ndef test_probe():\n    print(json.dumps(main()))\n"  # main() says what it met
