@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-faults install install-dev migrate content check-exercises lint clean
+.PHONY: run test bench bench-faults install install-dev migrate content check-exercises diagrams lint clean
 
 # The site and one code-running worker together; stopping make stops both. Without bubblewrap
 # the worker says why and exits, and the site runs on (exercises say running is unavailable).
@@ -50,6 +50,12 @@ content: install
 # Every exercise's reference solution against its tests in the sandbox (bubblewrap): N passed, M failed.
 check-exercises: install migrate content
 	$(BIN)/python manage.py check_exercises
+
+# Draw every diagram of the content from its Graphviz source (authors only: needs graphviz;
+# the SVGs are kept in the repository, so running and testing the site need no diagram tool).
+diagrams:
+	command -v dot >/dev/null || (apt-get update -q && apt-get install -y -q graphviz)
+	for source in fixtures/content/diagrams/*.dot; do dot -Tsvg "$$source" > "$${source%.dot}.svg"; done
 
 lint: install-dev
 	$(BIN)/pip install --quiet ruff==0.17.6

@@ -6,7 +6,7 @@ from accounts import passwords
 from accounts import views as account
 from coding import views as coding_views
 from core.views import healthz
-from progress import account_views, review_views
+from progress import account_views, report_views, review_views
 from progress import pages as topic_views
 from progress import views as progress_views
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("questions/<slug:slug>/run/", coding_views.submit, name="submit_code"),
     path("questions/<slug:slug>/solution/", coding_views.solution, name="exercise_solution"),
     path("runs/<int:run_id>/", coding_views.run_detail, name="run_detail"),
+    path("questions/<slug:slug>/report/", report_views.report_problem, name="report_problem"),
     path("random/", topic_views.random_question, name="random_question"),
     path("review/", review_views.review_page, name="review"),
     path("review/settings/", review_views.review_settings, name="review_settings"),

@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, ReviewLog, ReviewSettings, Star, StudiedMark
+from progress.models import (
+    ActivityDay,
+    FollowedPath,
+    Note,
+    Report,
+    ReviewCard,
+    ReviewLog,
+    ReviewSettings,
+    Star,
+    StudiedMark,
+)
 
 
 @admin.register(StudiedMark)
@@ -63,3 +74,24 @@ class ReviewLogAdmin(admin.ModelAdmin):
 class ActivityDayAdmin(admin.ModelAdmin):
     list_display = ["user", "day", "ticks", "reviews"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The moderation list: open reports first, newest first; staff mark them resolved."""
+
+    list_display = ["question", "problem", "user", "created_at", "is_resolved"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "question"]
+    raw_id_fields = ["user", "question"]
+    search_fields = ["problem", "suggestion", "question__slug", "question__title"]
+    actions = ["mark_resolved"]
+
+    @admin.display(boolean=True, description="Resolved")
+    def is_resolved(self, report: Report) -> bool:
+        return report.resolved
+
+    @admin.action(description="Mark the selected reports resolved")
+    def mark_resolved(self, request, queryset) -> None:
+        count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"{count} report{'s' if count != 1 else ''} marked resolved.")

@@ -105,3 +105,15 @@ class DeleteAccountForm(forms.Form):
         if not check_password_like_login(self.request, self.user, password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class ReportForm(forms.Form):
+    problem = forms.CharField(
+        label="What is wrong?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A wrong fact, a formula that does not render, something unclear or out of date.",
+    )
+    suggestion = forms.CharField(
+        label="Your suggestion (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -280,3 +280,26 @@ class PendingImport(models.Model):
         fresh_since = timezone.now() - timedelta(hours=cls.KEPT_FOR_HOURS)
         found = cls.objects.select_for_update().filter(user=user, digest=digest, created_at__gte=fresh_since)
         return found.first()
+
+
+class Report(models.Model):
+    """A user's report of a problem with a question or its answer, for staff to read and resolve
+    in the admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    problem = models.TextField(max_length=2000, help_text="What is wrong.")
+    suggestion = models.TextField(max_length=2000, blank=True, help_text="How it could be put right.")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resolved_at", "-created_at"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.question}"
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -447,7 +447,7 @@ def test_the_header_search_box_leads_to_the_results(live_server, content, page_w
     page.press(".site-search input[name=q]", "Enter")
     page.wait_for_url("**/questions/?q=kl+divergence")
     assert page.input_value(".filters input[name=q]") == "kl divergence"
-    assert "What is KL divergence" in page.inner_text("#results .question-title >> nth=0")
+    assert "How are KL divergence and cross-entropy connected" in page.inner_text("#results .question-title >> nth=0")
 
 
 def test_keys_show_rate_tick_and_move_but_never_while_typing(live_server, content, page):

@@ -104,3 +104,21 @@ def test_the_hostile_corpus_arriving_in_an_import_does_nothing(live_server, vict
         open_note_and_touch_everything(page, f"{live_server.url}{question.get_absolute_url()}")
     assert posts == []
     assert StudiedMark.objects.filter(user=victim).count() == 2
+
+
+def test_a_report_filed_in_the_browser_reaches_the_admin(live_server, victim, page):
+    question = Question.objects.order_by("id").first()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}{question.get_absolute_url()}")
+    page.click("text=Report a problem with this answer")
+    page.fill("textarea[name=problem]", "The second paragraph contradicts the table.")
+    page.click("text=Send the report")
+    page.wait_for_selector("text=your report is with us")
+    User.objects.create_superuser("boss", "boss@example.org", PASSWORD)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/progress/report/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/progress/report/")
+    assert "The second paragraph contradicts the table." in page.inner_text("#result_list")

@@ -6,7 +6,14 @@ import html5lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from topics.rendering import ALLOWED_ATTRIBUTES, MATHML_ATTRIBUTES, render_markdown, sanitize_html
+from topics.rendering import (
+    ALLOWED_ATTRIBUTES,
+    MATHML_ATTRIBUTES,
+    SVG_ATTRIBUTES,
+    SVG_TAGS,
+    render_markdown,
+    sanitize_html,
+)
 
 FORBIDDEN_NAMES = ("style", "formaction", "srcdoc", "action", "xlink:href", "background", "poster")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "background", "poster", "data", "cite")
@@ -140,7 +147,10 @@ def dangerous(html: str) -> list[str]:
                 scheme = value.strip("".join(map(chr, range(33)))).translate({9: None, 10: None, 13: None}).lower()
                 if scheme.startswith(("javascript:", "data:", "vbscript:")):
                     found.append(f"{element.tag} {name}={value!r}")
-        allowed = set(ALLOWED_ATTRIBUTES.get(str(element.tag), [])) | MATHML_ATTRIBUTES | {"rel"}
+        # Our content's diagrams are SVG: its geometry is allowed on elements with SVG's names.
+        name = str(element.tag).rsplit("}", 1)[-1]  # the allowlist names tags, whatever their namespace
+        svg = SVG_ATTRIBUTES if name in SVG_TAGS else set()
+        allowed = set(ALLOWED_ATTRIBUTES.get(name, [])) | MATHML_ATTRIBUTES | svg | {"rel"}
         unexpected = {str(name) for name in element.attrib} - allowed
         if unexpected:
             found.append(f"{element.tag} has {sorted(unexpected)}")

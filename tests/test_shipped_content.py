@@ -22,6 +22,8 @@ def parsed(path: Path):
 
 
 def prose_words(markdown: str) -> int:
+    """Words outside code blocks and diagrams (a diagram's description is its title, not prose)."""
+    markdown = re.sub(r"^!\[[^\]]*\]\(diagram:[a-z0-9-]+\)$", "", markdown, flags=re.M)
     return len(re.sub(r"```.*?```", "", markdown, flags=re.S).split())
 
 
@@ -53,7 +55,8 @@ def test_every_answer_meets_the_bar(path):
     for question in topic.questions:
         where = f"{path.name}:{question.line} {question.key}"
         assert question.answer, f"{where}: empty answer"
-        assert 150 <= prose_words(question.answer) <= 450, f"{where}: {prose_words(question.answer)} words"
+        low, high = (700, 1200) if topic.slug == "ml-system-design" else (150, 450)  # design cases run long
+        assert low <= prose_words(question.answer) <= high, f"{where}: {prose_words(question.answer)} words"
         positions = [question.answer.find(label) for label in LABELS]
         assert -1 not in positions and positions == sorted(positions), (
             f"{where}: labelled parts missing or out of order"
@@ -92,6 +95,7 @@ def test_the_shipped_content_loads_and_renders(db):
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
+SVG = "{http://www.w3.org/2000/svg}"
 SCRIPTED = {MATHML + tag for tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover")}
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 
@@ -160,6 +164,7 @@ def test_every_study_path_of_the_brief_is_there():
         "theory-heavy",
         "generative-models",
         "complete-prep",
+        "ml-system-design-week",
         "ml-breadth-sprint",
     ]
     sprint = paths[-1]
@@ -168,8 +173,8 @@ def test_every_study_path_of_the_brief_is_there():
 
 def test_the_library_has_every_topic_of_the_brief():
     topics = {path.stem: parsed(path) for path in TOPIC_FILES}
-    assert len(topics) == 17
-    assert sorted(topic.order for topic in topics.values()) == list(range(1, 18))
+    assert len(topics) == 19
+    assert sorted(topic.order for topic in topics.values()) == list(range(1, 20))
     library = [topic for topic in topics.values() if 2 <= topic.order <= 14]
     for topic in library:
         assert len(topic.questions) >= 8, f"{topic.slug}: {len(topic.questions)} questions"
@@ -177,7 +182,13 @@ def test_the_library_has_every_topic_of_the_brief():
     depth = topics["ml-depth-round"]
     assert len(depth.questions) >= 12
     assert depth.sections[-1].slug == "self-check" and not depth.sections[-1].questions and depth.sections[-1].intro
-    assert sum(len(topic.questions) for topic in topics.values()) >= 360
+    questions = [question for topic in topics.values() for question in topic.questions if not question.exercise]
+    assert len(questions) >= 450  # the coding round's exercises not counted
+    assert sum(question.difficulty == "easy" for question in questions) >= 52  # warm-ups in every topic
+    assert len(topics["behavioural"].questions) >= 8
+    library = [question for topic in library for question in topic.questions]
+    with_code = sum("```" in question.answer for question in library)
+    assert with_code >= 0.4 * len(library), f"{with_code} of {len(library)} subject answers have code"
 
 
 def test_the_coding_round_has_forty_exercises_each_a_question():
@@ -190,12 +201,56 @@ def test_the_coding_round_has_forty_exercises_each_a_question():
         assert "NotImplementedError" in question.exercise.starter
 
 
+DIAGRAMS = CONTENT / "diagrams"
+DESIGN_PARTS = [
+    "**Clarifying questions and requirements**",
+    "**Estimates (illustrative)**",
+    "**Architecture**",
+    "**Data and labels**",
+    "**Model and features**",
+    "**Offline and online evaluation**",
+    "**Serving, latency and cost**",
+    "**Monitoring and iteration**",
+]
+
+
+def test_every_design_case_has_its_parts_in_order_its_arithmetic_and_its_diagram():
+    topic = parsed(CONTENT / "ml-system-design.md")
+    assert len(topic.questions) >= 15
+    for question in topic.questions:
+        where = question.key
+        positions = [question.answer.find(part) for part in DESIGN_PARTS + LABELS]
+        assert -1 not in positions and positions == sorted(positions), f"{where}: parts missing or out of order"
+        estimates = question.answer[positions[1] : positions[2]]
+        assert "illustrative" in estimates.lower(), f"{where}: estimates not labelled illustrative"
+        assert "```" in estimates or "$$" in estimates, f"{where}: the estimates' arithmetic is not shown"
+        assert f"](diagram:{question.key})" in question.answer[positions[2] : positions[3]], f"{where}: no diagram"
+
+
+def test_every_diagram_has_its_source_and_renders_as_sanitized_svg_with_a_title(db):
+    sources = sorted(DIAGRAMS.glob("*.dot"))
+    assert len(sources) >= 20
+    for source in sources:
+        assert source.with_suffix(".svg").exists(), f"{source.name} is not drawn: run make diagrams"
+    call_command("load_content", str(CONTENT), stdout=StringIO())
+    drawn = 0
+    for answer in Answer.objects.filter(body__contains="](diagram:"):
+        assert "diagram-missing" not in answer.html, answer.question.slug
+        for figure in html5lib.parse(answer.html).iter(HTML + "figure"):
+            svg = figure.find(SVG + "svg")
+            title = svg.find(SVG + "title")
+            assert title is not None and title.text.strip(), answer.question.slug
+            assert svg.get("role") == "img" and not [a for a in svg.attrib if a.startswith("on")]
+            drawn += 1
+    assert drawn >= 20
+
+
 def test_every_topic_but_the_flagship_has_warm_ups_and_hard_questions():
     """The brief: at least three easy warm-ups in every topic, and hard questions in every
     subject topic (ML Breadth keeps the counts of its own brief)."""
     for path in TOPIC_FILES:
         topic = parsed(path)
-        if topic.slug == "ml-breadth":
+        if topic.slug in ("ml-breadth", "ml-system-design"):  # a design case is a whole round, never a warm-up
             continue
         difficulties = [question.difficulty for question in topic.questions]
         assert difficulties.count("easy") >= 3, f"{topic.slug}: {difficulties.count('easy')} easy"

@@ -14,6 +14,7 @@ import multiprocessing
 import re
 import signal
 import threading
+from pathlib import Path
 from xml.etree import ElementTree
 
 import markdown
@@ -143,6 +144,58 @@ ALLOWED_ATTRIBUTES = {
     "pre": ["class"],
     "ol": ["start"],
 }
+# Diagrams (our content only: `![what it shows](diagram:key)`, drawn by Graphviz from a source
+# beside the content) are inline SVG: shapes, text and their geometry, no scripts, links or styles.
+SVG_TAGS = {
+    "svg",
+    "g",
+    "title",
+    "desc",
+    "path",
+    "polygon",
+    "polyline",
+    "ellipse",
+    "circle",
+    "rect",
+    "line",
+    "text",
+    "tspan",
+}
+SVG_ATTRIBUTES = {
+    "viewBox",
+    "width",
+    "height",
+    "role",
+    "aria-label",
+    "class",
+    "transform",
+    "points",
+    "d",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "dx",
+    "dy",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "text-anchor",
+    "font-size",
+    "font-family",
+    "font-weight",
+    "font-style",
+}
+DIAGRAMS = Path(__file__).resolve().parent.parent / "fixtures" / "content" / "diagrams"
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener"
 
@@ -157,15 +210,17 @@ _LINE_START = re.compile(r"^[ >]*", re.M)
 _OPERATOR_NAME = re.compile(r"\\operatorname(\*?)\{([^{}]*)\}")
 
 
-def sanitize_html(untrusted: str) -> str:
+def sanitize_html(untrusted: str, diagrams: bool = False) -> str:
     """Reduce HTML to the allowlist in one pass of an HTML5 sanitizer (Ammonia, through nh3) that
     knows MathML: no script, no event handlers, no style, no hx-* attributes, no javascript: or
-    data: URLs; every link gets rel="nofollow noopener". This is the only place HTML is cleaned,
-    and nothing edits its output afterwards.
+    data: URLs; every link gets rel="nofollow noopener". `diagrams` also keeps the SVG of our
+    content's diagrams (shapes and text only); what users write never gets it. This is the only
+    place HTML is cleaned, and nothing edits its output afterwards.
     """
+    tags = ALLOWED_TAGS | MATHML_TAGS | (SVG_TAGS | {"figure"} if diagrams else set())
     return nh3.clean(
         untrusted,
-        tags=ALLOWED_TAGS | MATHML_TAGS,
+        tags=tags,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_PROTOCOLS,
         link_rel=LINK_REL,
@@ -177,6 +232,8 @@ def sanitize_html(untrusted: str) -> str:
 _ALLOWED_ATTRIBUTES = (
     {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
     | {tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS}
+    | {tag: SVG_ATTRIBUTES for tag in SVG_TAGS}
+    | {"figure": {"class"}}
     | {"*": set()}
 )
 
@@ -277,7 +334,9 @@ def render_markdown(text: str, *, trusted: bool = False) -> str:
     """
     if _block_nesting(text) > MAX_BLOCK_NESTING:
         raise RenderRefused("This text nests lists or quotes too deeply to be formatted.")
-    md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _PrepsiteMarkdown()], extension_configs=MARKDOWN_CONFIG)
+    md = markdown.Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, _PrepsiteMarkdown(diagrams=trusted)], extension_configs=MARKDOWN_CONFIG
+    )
     if not trusted:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
@@ -285,13 +344,19 @@ def render_markdown(text: str, *, trusted: bool = False) -> str:
         rendered = md.convert(text)
     except RecursionError:
         raise RenderRefused("This text nests lists or quotes too deeply to be formatted.") from None
-    return sanitize_html(rendered)
+    return sanitize_html(rendered, diagrams=trusted)
 
 
 class _PrepsiteMarkdown(Extension):
     """Our changes to Python-Markdown's output, made on its tree before it becomes HTML."""
 
+    def __init__(self, diagrams: bool = False) -> None:
+        super().__init__()
+        self.diagrams = diagrams
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        if self.diagrams:
+            md.treeprocessors.register(_Diagrams(md), "prepsite_diagrams", 14)
         # After the list processors (30, 40), before blockquotes (20) and paragraphs (10).
         md.parser.blockprocessors.register(_DisplayMathBlocks(md.parser), "prepsite_display_math", 25)
         # After the inline patterns (20) have run, so nothing reads Markdown inside a formula.
@@ -345,6 +410,52 @@ class _MathAndTables(Treeprocessor):
                     replacement.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, replacement)
+
+
+class _Diagrams(Treeprocessor):
+    """`![what it shows](diagram:key)` in our content becomes the SVG drawn from
+    fixtures/content/diagrams/key.dot (`make diagrams`), inline, with the text as its title."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                image = child
+                if child.tag == "p" and len(child) == 1 and not (child.text or "").strip():
+                    image = child[0]  # a diagram on a line of its own replaces its paragraph
+                if image.tag == "img" and image.get("src", "").startswith("diagram:"):
+                    figure = _diagram(image.get("src").removeprefix("diagram:"), image.get("alt", ""))
+                    figure.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, figure)
+
+
+def _diagram(key: str, title: str) -> ElementTree.Element:
+    figure = ElementTree.Element("figure", {"class": "diagram"})
+    path = DIAGRAMS / f"{key}.svg"
+    try:
+        svg = ElementTree.fromstring(path.read_bytes()) if re.fullmatch(r"[a-z0-9-]+", key) else None
+    except (OSError, ElementTree.ParseError):
+        svg = None
+    if svg is None:
+        missing = ElementTree.SubElement(figure, "p", {"class": "diagram-missing"})
+        missing.text = f"[diagram {key} is missing]"
+        return figure
+    for element in svg.iter():
+        element.tag = element.tag.removeprefix("{" + SVG_NAMESPACE + "}")
+        for name in [name for name in element.attrib if name.startswith("{") or name == "id"]:
+            del element.attrib[name]
+        if element.text:
+            element.text = AtomicString(element.text)
+    for group in svg.iter():  # Graphviz titles every node with its id: keep only ours
+        for old_title in group.findall("title"):
+            group.remove(old_title)
+    named = ElementTree.Element("title")
+    named.text = AtomicString(title)
+    svg.insert(0, named)
+    svg.set("role", "img")
+    svg.set("aria-label", title)
+    figure.append(svg)
+    return figure
 
 
 def _formula_element(wrapped: str, display: bool) -> ElementTree.Element:
