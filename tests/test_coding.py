@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from coding.models import Draft, Status, Submission, WorkerBeat
@@ -222,7 +223,14 @@ def test_the_site_answers_while_a_run_spins_and_the_run_is_stopped(
 
     settings.SANDBOX_CPU_SECONDS, settings.SANDBOX_WALL_SECONDS = 2, 4
     alice_client.post_form("/questions/code-double/run/", {"code": "while True:\n    pass\n"})
-    worker = threading.Thread(target=call_command, args=("run_worker", "--drain"), kwargs={"stdout": StringIO()})
+
+    def run_worker() -> None:
+        try:
+            call_command("run_worker", "--drain", stdout=StringIO())
+        finally:
+            connection.close()  # this thread's own connection, so the test database can be dropped
+
+    worker = threading.Thread(target=run_worker)
     worker.start()
     answered = []
     while worker.is_alive() and len(answered) < 20:
