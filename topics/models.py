@@ -17,6 +17,7 @@ class RendersMarkdown(models.Model):
     """
 
     rendered_fields: dict[str, str] = {}  # Markdown source field -> HTML field
+    code_fields: dict[str, str] = {}  # Python source field -> HTML field, shown as highlighted code
     trusted_markdown = True  # our content; user-written text sets False (topics.rendering)
 
     class Meta:
@@ -24,8 +25,14 @@ class RendersMarkdown(models.Model):
 
     def save(self, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
-        for source, target in self.rendered_fields.items():
-            setattr(self, target, render_markdown(getattr(self, source), trusted=self.trusted_markdown))
+        fence = "`" * 4  # longer than any fence the code itself may hold
+        sources = [(source, target, getattr(self, source)) for source, target in self.rendered_fields.items()]
+        sources += [
+            (source, target, f"{fence}python\n{getattr(self, source)}{fence}")
+            for source, target in self.code_fields.items()
+        ]
+        for source, target, markdown in sources:
+            setattr(self, target, render_markdown(markdown, trusted=self.trusted_markdown))
             if update_fields is not None and source in update_fields:
                 kwargs["update_fields"] = update_fields = {*update_fields, target}
         super().save(**kwargs)
@@ -174,15 +181,6 @@ class Exercise(RendersMarkdown):
 
     rendered_fields = {"statement": "statement_html"}
     code_fields = {"tests": "tests_html", "solution": "solution_html"}
-
-    def save(self, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        for source, target in self.code_fields.items():
-            fence = "`" * 4  # longer than any fence the code itself may hold
-            setattr(self, target, render_markdown(f"{fence}python\n{getattr(self, source)}{fence}", trusted=True))
-            if update_fields is not None and source in update_fields:
-                kwargs["update_fields"] = update_fields = {*update_fields, target}
-        super().save(**kwargs)
 
     def __str__(self) -> str:
         return f"Exercise: {self.question}"
