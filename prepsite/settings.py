@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "topics",
     "progress",
     "coding",
+    "mock",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +307,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Review (progress.review): FSRS spreads intervals a little at random, so that questions rated
+# together do not all come back on the same day. Off in tests, which need reproducible schedules.
+REVIEW_FUZZ = env_bool("REVIEW_FUZZ", True)

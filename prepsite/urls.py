@@ -9,6 +9,7 @@ from core.views import healthz
 from progress import account_views, report_views, review_views
 from progress import pages as topic_views
 from progress import views as progress_views
+from topics import views_anki
 
 # The admin's login refuses over-long usernames like the site's (accounts.passwords).
 admin.site.login_form = passwords.AdminLoginForm
@@ -18,6 +19,7 @@ handler403 = "accounts.throttle.permission_denied_or_ratelimited"
 urlpatterns = [
     path("", topic_views.home, name="home"),
     path("topics/<slug:slug>/", topic_views.topic_detail, name="topic_detail"),
+    path("topics/<slug:slug>/anki.apkg", views_anki.topic_deck, name="topic_deck"),
     path("questions/<slug:slug>/", topic_views.question_detail, name="question_detail"),
     path("questions/", topic_views.question_list, name="question_list"),
     path("questions/<slug:slug>/studied/", progress_views.set_studied, name="set_studied"),
@@ -31,6 +33,8 @@ urlpatterns = [
     path("random/", topic_views.random_question, name="random_question"),
     path("review/", review_views.review_page, name="review"),
     path("review/settings/", review_views.review_settings, name="review_settings"),
+    path("review/undo/", review_views.undo_rating, name="review_undo"),
+    path("mock/", include("mock.urls")),
     path("account/progress/", account_views.progress_page, name="account_progress"),
     path("account/progress/export.json", account_views.export_json, name="export_json"),
     path("account/progress/marks.csv", account_views.export_csv, name="export_csv"),
@@ -41,6 +45,7 @@ urlpatterns = [
     path("account/delete/", account_views.delete_account, name="delete_account"),
     path("paths/", topic_views.path_list, name="path_list"),
     path("paths/<slug:slug>/", topic_views.path_detail, name="path_detail"),
+    path("paths/<slug:slug>/anki.apkg", views_anki.path_deck, name="path_deck"),
     path("paths/<slug:slug>/follow/", progress_views.follow_path, name="follow_path"),
     path("accounts/signup/", account.signup, name="signup"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=passwords.LoginForm), name="login"),

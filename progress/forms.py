@@ -7,6 +7,8 @@ from accounts.throttle import check_password_like_login
 from progress.portability import MAX_IMPORT_BYTES
 from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
+MAX_PLAN_DAYS = 730
+
 
 class FollowForm(forms.Form):
     follow = forms.TypedChoiceField(choices=[("1", "Follow"), ("0", "Unfollow")], coerce=lambda value: value == "1")
@@ -16,6 +18,8 @@ class FollowForm(forms.Form):
         target = self.cleaned_data["target_date"]
         if target and target < timezone.localdate():
             raise forms.ValidationError("Choose a target date that is today or later.")
+        if target and (target - timezone.localdate()).days > MAX_PLAN_DAYS:
+            raise forms.ValidationError("Choose a target date within two years: a plan is laid out day by day.")
         return target
 
 

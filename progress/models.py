@@ -204,13 +204,18 @@ class Rating(models.IntegerChoices):
 
 
 class ReviewLog(models.Model):
-    """One rating, kept forever: the log is append-only."""
+    """One rating, kept forever: the log only grows, except that the user may undo their last
+    rating (progress.review.undo), which takes its row away and puts the card back as it was."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_logs")
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     reviewed_at = models.DateTimeField()
     due_after = models.DateTimeField(help_text="When the question came due next after this rating.")
+    card_before = models.JSONField(
+        null=True, blank=True, help_text="The card as it was before this rating (none: it was new), for undo."
+    )
+    ticked = models.BooleanField(default=False, help_text="This rating marked the question studied.")
 
     class Meta:
         ordering = ["reviewed_at", "id"]
@@ -242,6 +247,17 @@ class ActivityDay(models.Model):
                 "ON CONFLICT (user_id, day) DO UPDATE "
                 f"SET ticks = {table}.ticks + excluded.ticks, reviews = {table}.reviews + excluded.reviews",
                 [user.pk, connection.ops.adapt_datefield_value(day), ticks, reviews],
+            )
+
+    @classmethod
+    def take_back_review(cls, user, day: date) -> None:
+        """Take one review off the user's count for `day`, never below 0: it was undone."""
+        connection = connections[router.db_for_write(cls)]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET reviews = reviews - 1 WHERE user_id = %s AND day = %s AND reviews > 0",
+                [user.pk, connection.ops.adapt_datefield_value(day)],
             )
 
     @classmethod

@@ -5,7 +5,6 @@ Each reads the content snapshot (topics.catalog.current()) and the user's flags
 (progress.queries.flags_for), and puts the flags on copies of the questions it lists.
 """
 
-import math
 import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -19,10 +18,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from coding.queries import exercise_panel
+from progress import plan, review
 from progress import queries as progress
-from progress import review
 from progress.activity import heatmap
 from progress.queries import Flags, Tally, flags_for, with_flags
+from progress.review_views import rating_buttons
 from topics import catalog as content
 from topics.catalog import Catalog
 from topics.listing import FILTER_FIELDS, BadFilter, Listing, build_listing
@@ -73,24 +73,35 @@ class PathView:
     def progress_dom_id(self) -> str:
         return f"path-progress-{self.path.id}"
 
+    schedule: plan.PathPlan | None = None  # the day-by-day plan, when followed with a target date
+
     @property
     def per_day(self) -> int | None:
-        """Questions a day, today included, that finish the path by the follower's target date."""
-        if not self.follow or not self.follow.target_date:
+        """Today's new questions at the path's pace (the plan's quota); None without a plan or
+        once the target date has passed."""
+        if self.schedule is None or self.schedule.overdue:
             return None
-        remaining = self.tally.total - self.tally.studied
-        days = (self.follow.target_date - timezone.localdate()).days + 1
-        if days <= 0:
-            return None
-        return math.ceil(remaining / days)
+        return self.schedule.quota
 
 
-def build_path_views(catalog: Catalog, flags: Flags, user, paths: list[StudyPath]) -> list[PathView]:
+def build_path_views(
+    catalog: Catalog,
+    flags: Flags,
+    user,
+    paths: list[StudyPath],
+    state: plan.UserState | None = None,
+    follows: dict | None = None,
+) -> list[PathView]:
     """Plans for `paths` (catalog.plan: each step's questions in reading order, a question two
-    steps would hold listed under the first), with the user's flags."""
+    steps would hold listed under the first), with the user's flags; with the user's `state`,
+    also the day-by-day plan of each path they follow with a target date."""
     if not paths:
         return []
-    follows = progress.followed_paths(user)
+    if state:
+        follows = {follow.path_id: follow for follow in state.follows}
+    elif follows is None:
+        follows = progress.followed_paths(user)
+    today = timezone.localdate()
     views = []
     for path in paths:
         steps = []
@@ -98,7 +109,9 @@ def build_path_views(catalog: Catalog, flags: Flags, user, paths: list[StudyPath
             questions = with_flags(map(catalog.question_by_id, planned.question_ids), flags)
             steps.append(StepView(planned.step, questions, Tally.of(questions, flags.studied)))
         tally = Tally.of([q for step in steps for q in step.questions], flags.studied)
-        views.append(PathView(path=path, steps=steps, tally=tally, follow=follows.get(path.id)))
+        follow = follows.get(path.id)
+        schedule = plan.build(catalog, state, follow, today) if state and follow else None
+        views.append(PathView(path=path, steps=steps, tally=tally, follow=follow, schedule=schedule))
     return views
 
 
@@ -234,6 +247,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ordered = catalog.topic_questions(question.section.topic_id)
     position = next(index for index, item in enumerate(ordered) if item.id == question.id)
     note = progress.note_for(request.user, question) if question.has_note else None
+    card = progress.review_card_for(request.user, question)
     return render(
         request,
         "topics/question_detail.html",
@@ -247,7 +261,8 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next_url": request.get_full_path(),
             "page": "question",
             "note": note,
-            "card": progress.review_card_for(request.user, question),
+            "card": card,
+            "rating_buttons": rating_buttons(request, card, question) if request.user.is_authenticated else [],
             **question_counters(catalog, flags, question),
             **practice_context(request, question),
             **exercise_panel(request, question),
@@ -264,7 +279,11 @@ def path_list(request: HttpRequest) -> HttpResponse:
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     catalog = content.current()
     path = path_or_404(catalog, slug)
-    (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
+    # The user's marks and cards are read only for the plan of a path followed with a target date.
+    follows = progress.followed_paths(request.user)
+    follow = follows.get(path.id)
+    state = plan.UserState.load(request.user) if follow and follow.target_date else None
+    (view,) = build_path_views(catalog, flags_for(request), request.user, [path], state, follows)
     context = {"view": view, "today": timezone.localdate(), "next_url": request.get_full_path(), "page": f"path:{slug}"}
     return render(request, "topics/path_detail.html", context)
 
@@ -277,8 +296,12 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = [(topic, Tally.of(catalog.topic_questions(topic.id), studied)) for topic in catalog.topics]
     context = {"rows": rows}
     if request.user.is_authenticated:
-        follows = progress.followed_paths(request.user)
-        followed = [path for path in catalog.paths if path.id in follows]
+        state = plan.UserState.load(request.user)
+        followed_ids = [follow.path_id for follow in state.follows]
+        followed = [path for path in catalog.paths if path.id in followed_ids]
+        views = build_path_views(catalog, flags, request.user, followed, state)
+        queue = review.due_queue(request.user, catalog=catalog, state=state)
+        schedules = [view.schedule for view in views if view.schedule]
         by_difficulty = [
             (label, Tally.of([q for q in catalog.questions if q.difficulty == value], studied))
             for value, label in Difficulty.choices
@@ -286,10 +309,13 @@ def home(request: HttpRequest) -> HttpResponse:
         context |= {
             "overall": Tally.of(catalog.questions, studied),
             "by_difficulty": by_difficulty,
-            "followed": build_path_views(catalog, flags, request.user, followed),
+            "followed": views,
             "latest": progress.latest_studied_question(request.user),
             "today": timezone.localdate(),
-            "due_today": len(review.due_queue(request.user, catalog=catalog)),
+            "due_today": len(queue),
+            "reviews_due": len(queue) - len(queue.new),
+            "new_today": len(queue.new),
+            "schedules": schedules,
             "starred": progress.starred_questions(request.user),
             "heatmap": heatmap(progress.activity_by_day(request.user), timezone.localdate()),
         }

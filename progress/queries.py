@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from fsrs import State
 
-from progress.models import ActivityDay, FollowedPath, Note, ReviewCard, Star, StudiedMark
+from progress.models import ActivityDay, FollowedPath, Note, Rating, ReviewCard, ReviewLog, Star, StudiedMark
 from topics.models import Question
 
 
@@ -143,3 +144,35 @@ def activity_by_day(user) -> dict:
         day: ticks + reviews
         for day, ticks, reviews in ActivityDay.objects.filter(user=user).values_list("day", "ticks", "reviews")
     }
+
+
+def weak_question_ids(user) -> list[int]:
+    """The user's weak spots among live questions, weakest first: those whose review lapsed (rated
+    Again after their first rating, or relearning now) or whose latest rating was Again or Hard.
+    Weakest means the lowest latest rating, then the most lapses, then the most recently rated."""
+    if not user.is_authenticated:
+        return []
+    relearning = set(
+        ReviewCard.objects.filter(user=user, state=State.Relearning.value, question__archived=False).values_list(
+            "question_id", flat=True
+        )
+    )
+    latest: dict[int, tuple[int, float]] = {}
+    lapses: dict[int, int] = {}
+    logs = (
+        ReviewLog.objects.filter(user=user, question__archived=False)
+        .order_by("reviewed_at", "id")
+        .values_list("question_id", "rating", "reviewed_at")
+    )
+    for question_id, rating, reviewed_at in logs:
+        if question_id in latest and rating == Rating.AGAIN:
+            lapses[question_id] = lapses.get(question_id, 0) + 1
+        latest[question_id] = (rating, reviewed_at.timestamp())
+    weak = {question_id for question_id, (rating, _) in latest.items() if rating <= Rating.HARD}
+    weak |= set(lapses) | relearning
+
+    def weakest_first(question_id: int) -> tuple:
+        rating, when = latest.get(question_id, (Rating.AGAIN, 0.0))  # relearning with no log: as Again
+        return (rating, -lapses.get(question_id, 0), -when, question_id)
+
+    return sorted(weak, key=weakest_first)

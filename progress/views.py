@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.http import safe_next
-from progress import queries, review
+from progress import plan, queries, review
 from progress.forms import FollowForm, NoteForm, RatingForm
-from progress.models import FollowedPath, Note, Star, StudiedMark
+from progress.models import FollowedPath, Note, Rating, Star, StudiedMark
 from progress.pages import (
     build_path_views,
     list_context,
@@ -24,7 +24,7 @@ from progress.pages import (
 )
 from progress.pending import remember_tick
 from progress.queries import flags_for, with_flags
-from progress.review_views import review_page_response
+from progress.review_views import rating_buttons, remember_for_undo, review_page_response
 from topics import catalog as content
 from topics.listing import BadFilter
 
@@ -122,7 +122,7 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         return login_redirect(request, next_url)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
+        (view,) = build_path_views(catalog, flags_for(request), request.user, [path], plan.UserState.load(request.user))
         context = {"view": view, "today": timezone.localdate(), "next_url": next_url, "follow_form": form}
         template = "topics/path_detail.html#follow-panel" if request.htmx else "topics/path_detail.html"
         return render(request, template, context, status=400)
@@ -134,7 +134,7 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         FollowedPath.objects.filter(user=request.user, path=path).delete()
     if not request.htmx:
         return redirect(next_url)
-    (view,) = build_path_views(catalog, flags_for(request), request.user, [path])
+    (view,) = build_path_views(catalog, flags_for(request), request.user, [path], plan.UserState.load(request.user))
     return render(
         request,
         "topics/path_detail.html#follow-panel",
@@ -197,12 +197,14 @@ def edit_note(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
-    """Rate recall of a question (1 again, 2 hard, 3 good, 4 easy) and schedule its next review.
+    """Rate recall of a question (1 again, 2 hard, 3 good, 4 easy) and schedule its next review;
+    Good and Easy also mark it studied, and the message says so.
 
     The form carries the card's last review time; a repeated submission (a double click, a
     replay) no longer matches and changes nothing.
     """
-    question = question_or_404(content.current(), slug)
+    catalog = content.current()
+    question = question_or_404(catalog, slug)
     next_url = safe_next(request, question.get_absolute_url())
     if not request.user.is_authenticated:
         return login_redirect(request, next_url)
@@ -213,13 +215,31 @@ def rate_recall(request: HttpRequest, slug: str) -> HttpResponse:
         )
     card = queries.review_card_for(request.user, question)
     current = card.last_review.isoformat() if card and card.last_review else ""
+    on_review_page = next_url.split("?")[0] == reverse("review")
     if form.cleaned_data["last_review"] == current:
-        card = review.rate(request.user, question, form.cleaned_data["rating"])
-        if not request.htmx:
-            messages.success(request, f"Rated. Next review {naturalday(timezone.localtime(card.due).date(), 'j M Y')}.")
+        rated = review.rate(request.user, question, form.cleaned_data["rating"])
+        card = rated.card
+        messages.success(request, rated_message(question, rated))
+        if on_review_page:
+            remember_for_undo(request, rated.log)
     if not request.htmx:
         return redirect(next_url)
-    if next_url.split("?")[0] == reverse("review"):
+    if on_review_page:
         return review_page_response(request)
-    # The question page also shows the next review beside its tick.
-    return render(request, "progress/recall_response.html", {"question": question, "card": card, "next_url": next_url})
+    # The question page: the recall panel, and out of band its tick, counters and next review.
+    context = page_context(request, catalog, question) | {"card": card, "next_url": next_url}
+    context["rating_buttons"] = rating_buttons(request, card, question)
+    return render(request, "progress/recall_response.html", context)
+
+
+def rated_message(question, rated) -> str:
+    label = Rating(rated.log.rating).label
+    due = timezone.localtime(rated.card.due)
+    interval = review.interval_label(rated.card.due - rated.log.reviewed_at)
+    if interval.endswith(("min", " h")):
+        when = f"in {interval}"
+    else:
+        day = naturalday(due.date(), "j M Y")
+        when = day if day in ("today", "tomorrow") else f"on {day}"
+    studied = " Marked studied." if rated.ticked else ""
+    return f"{label} on “{question.title}”.{studied} It comes back {when}."

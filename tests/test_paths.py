@@ -86,7 +86,8 @@ def test_a_target_date_says_how_many_questions_a_day(alice_client, alice, path):
     alice_client.post_form("/paths/plan/follow/", {"follow": "1", "target_date": target.isoformat()})
     assert FollowedPath.objects.get(user=alice).target_date == target
     page = alice_client.get("/paths/plan/").content.decode()
-    assert "<strong>3</strong> questions a day keep you on track" in page
+    assert "<strong>Today: 0 of 3</strong> new questions done, 3 left" in page
+    assert "2 days to" in page
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,7 @@ def test_due_today_ends_at_the_visitors_midnight(alice_client, alice, topic, fro
         last_review=datetime(2026, 11, 29, 10, 0, tzinfo=dt_timezone.utc),
         created_at=datetime(2026, 11, 29, 10, 0, tzinfo=dt_timezone.utc),
     )
-    assert "<strong>1</strong> question left today" in alice_client.get("/review/").content.decode()
+    assert "<strong>1</strong> card in this session" in alice_client.get("/review/").content.decode()
     alice_client.cookies["tz"] = "America/Los_Angeles"
     page = alice_client.get("/review/").content.decode()
     assert "All done for today" in page
@@ -177,4 +177,4 @@ def test_all_done_says_how_many_reviews_come_due_tomorrow_in_the_visitors_day(al
     Question.objects.filter(slug="ml-breadth-q1-2").update(archived=True)
     assert "Tomorrow: <strong>1</strong> review comes due." in alice_client.get("/review/").content.decode()
     del alice_client.cookies["tz"]  # UTC: q1-1 is due today, so today is not done
-    assert "<strong>1</strong> question left today" in alice_client.get("/review/").content.decode()
+    assert "<strong>1</strong> card in this session" in alice_client.get("/review/").content.decode()

@@ -323,19 +323,34 @@ def _render_in_child(texts: list[str], sender) -> None:
         sender.send(None)
 
 
-# Remembered, so that a text checked under a time limit is not formatted again when it is saved.
-@functools.lru_cache(maxsize=64)
-def render_markdown(text: str, *, trusted: bool = False) -> str:
+def render_markdown(text: str, *, trusted: bool = False, tex_math: bool = False) -> str:
     """Render Markdown (tables, highlighted code, $math$) to sanitized HTML.
 
     `trusted` is for our own content files: their raw HTML is kept (and still sanitized). What
     users write (notes, imported notes) is untrusted: raw HTML in it shows as the text it is.
+    `tex_math` leaves formulas as TeX text between \\( \\) or \\[ \\] instead of MathML, for a
+    reader that typesets TeX itself (Anki's MathJax, topics.anki).
     Raises RenderRefused when the text nests too deeply to be formatted.
     """
+    if tex_math:
+        # Not cached: a deck renders hundreds of answers, which would push out of the cache the
+        # notes that check_render_time has just formatted for the save that follows.
+        return _render(text, trusted, tex_math=True)
+    return _render_cached(text, trusted)
+
+
+# Remembered, so that a text checked under a time limit is not formatted again when it is saved.
+@functools.lru_cache(maxsize=64)
+def _render_cached(text: str, trusted: bool) -> str:
+    return _render(text, trusted, tex_math=False)
+
+
+def _render(text: str, trusted: bool, tex_math: bool) -> str:
     if _block_nesting(text) > MAX_BLOCK_NESTING:
         raise RenderRefused("This text nests lists or quotes too deeply to be formatted.")
     md = markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, _PrepsiteMarkdown(diagrams=trusted)], extension_configs=MARKDOWN_CONFIG
+        extensions=[*MARKDOWN_EXTENSIONS, _PrepsiteMarkdown(diagrams=trusted, tex_math=tex_math)],
+        extension_configs=MARKDOWN_CONFIG,
     )
     if not trusted:
         md.preprocessors.deregister("html_block")
@@ -350,9 +365,10 @@ def render_markdown(text: str, *, trusted: bool = False) -> str:
 class _PrepsiteMarkdown(Extension):
     """Our changes to Python-Markdown's output, made on its tree before it becomes HTML."""
 
-    def __init__(self, diagrams: bool = False) -> None:
+    def __init__(self, diagrams: bool = False, tex_math: bool = False) -> None:
         super().__init__()
         self.diagrams = diagrams
+        self.tex_math = tex_math
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         if self.diagrams:
@@ -360,7 +376,7 @@ class _PrepsiteMarkdown(Extension):
         # After the list processors (30, 40), before blockquotes (20) and paragraphs (10).
         md.parser.blockprocessors.register(_DisplayMathBlocks(md.parser), "prepsite_display_math", 25)
         # After the inline patterns (20) have run, so nothing reads Markdown inside a formula.
-        md.treeprocessors.register(_MathAndTables(md), "prepsite_math_tables", 15)
+        md.treeprocessors.register(_MathAndTables(md, self.tex_math), "prepsite_math_tables", 15)
 
 
 class _DisplayMathBlocks(BlockProcessor):
@@ -396,8 +412,12 @@ class _DisplayMathBlocks(BlockProcessor):
 
 
 class _MathAndTables(Treeprocessor):
-    """Formulas become MathML, and table alignment becomes a class (the Content-Security-Policy
-    forbids inline styles)."""
+    """Formulas become MathML (or stay TeX, with `tex_math`), and table alignment becomes a class
+    (the Content-Security-Policy forbids inline styles)."""
+
+    def __init__(self, md: markdown.Markdown, tex_math: bool = False) -> None:
+        super().__init__(md)
+        self.tex_math = tex_math
 
     def run(self, root: ElementTree.Element) -> None:
         for parent in list(root.iter()):
@@ -406,7 +426,7 @@ class _MathAndTables(Treeprocessor):
                     align = child.attrib.pop("style")[len("text-align: ") :].rstrip(";")
                     child.set("class", f"align-{align}")
                 if child.tag in ("span", "div") and child.get("class") == "arithmatex":
-                    replacement = _formula_element(child.text or "", display=child.tag == "div")
+                    replacement = _formula_element(child.text or "", display=child.tag == "div", as_tex=self.tex_math)
                     replacement.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, replacement)
@@ -458,11 +478,15 @@ def _diagram(key: str, title: str) -> ElementTree.Element:
     return figure
 
 
-def _formula_element(wrapped: str, display: bool) -> ElementTree.Element:
-    """The element for one formula as arithmatex leaves it: HTML-escaped TeX in \\( \\) or \\[ \\]."""
+def _formula_element(wrapped: str, display: bool, as_tex: bool = False) -> ElementTree.Element:
+    """The element for one formula as arithmatex leaves it: HTML-escaped TeX in \\( \\) or \\[ \\].
+    With `as_tex` the formula stays TeX, as text in those delimiters, for a TeX typesetter."""
     tex = html.unescape(wrapped)[2:-2].strip()
-    mathml = _to_mathml(tex, display)
-    if mathml is None:
+    mathml = None if as_tex else _to_mathml(tex, display)
+    if as_tex:
+        element = ElementTree.Element("span", {"class": "math-tex"})
+        element.text = AtomicString(f"\\[{tex}\\]" if display else f"\\({tex}\\)")
+    elif mathml is None:
         element = ElementTree.Element("code", {"class": "math-error"})
         element.text = AtomicString(tex)
     else:

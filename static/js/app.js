@@ -135,6 +135,8 @@ document.addEventListener("keydown", function (event) {
     done = true;
   } else if (/^[1-4]$/.test(event.key) && answer && answer.open) {
     done = press(".rate-" + ["again", "hard", "good", "easy"][Number(event.key) - 1]);
+  } else if (event.key === "u") {
+    done = press(".undo-button");
   } else if (event.key === "s") {
     done = press(".question-panel .tick-button");
   } else if (event.key === "n") {
@@ -190,3 +192,12 @@ document.addEventListener("keydown", function (event) {
   document.addEventListener("DOMContentLoaded", all);
   document.addEventListener("htmx:afterSettle", all);
 })();
+
+// On the review page, an opened answer starts at the top of the screen, so that on a phone the
+// answer and its rating bar (sticky at the bottom) are in view at once.
+document.addEventListener("toggle", function (event) {
+  var details = event.target;
+  if (!details.open || !details.matches || !details.matches("#review-card details.answer")) return;
+  var top = details.getBoundingClientRect().top;
+  if (top > window.innerHeight * 0.35) details.scrollIntoView({ block: "start" });
+}, true);
