@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench bench-faults install install-dev migrate content check-exercises diagrams lint clean
+.PHONY: run test bench bench-practice bench-faults install install-dev migrate content check-exercises diagrams lint clean
 
 # The site and one code-running worker together; stopping make stops both. Without bubblewrap
 # the worker says why and exits, and the site runs on (exercises say running is unavailable).
@@ -22,6 +22,11 @@ test: install-dev
 bench: install-dev
 	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The practice pages (review, Today, a mock step) at 1,000,000 marks and two years of reviews:
+# queries and in-process CPU per request.
+bench-practice: install-dev
+	$(BIN)/python bench/practice.py $(BENCH_ARGS)
 
 # Restarts PostgreSQL in the middle of a load run: recovery time, error pages, lost ticks.
 bench-faults: install-dev

@@ -14,6 +14,7 @@ Everything here works from a UserState (the user's marks, cards and followed pat
 queries) and the content snapshot; nothing else reads the database.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,6 +43,7 @@ class UserState:
     marks: dict[int, datetime]
     cards: dict[int, CardRow]
     follows: list[FollowedPath]
+    plans: dict = field(default_factory=dict)  # plans_for's, by content snapshot and day
 
     @classmethod
     def load(cls, user) -> "UserState":
@@ -58,20 +60,39 @@ class UserState:
             follows=list(FollowedPath.objects.filter(user=user).order_by("started_at", "id")),
         )
 
+    # The days below are in the active time zone, worked out once per request: a page asks for
+    # them for every question of a path, and timezone.localdate() costs ten times a plain
+    # astimezone() (it looks the zone up each time).
+    @functools.cached_property
+    def _zone(self):
+        return timezone.get_current_timezone()
+
+    def day_of(self, when: datetime) -> date:
+        return when.astimezone(self._zone).date()
+
+    @functools.cached_property
+    def _mark_days(self) -> dict[int, date]:
+        return {question_id: self.day_of(when) for question_id, when in self.marks.items()}
+
+    @functools.cached_property
+    def _introduced_days(self) -> dict[int, date]:
+        days = dict(self._mark_days)
+        for question_id, card in self.cards.items():
+            created = self.day_of(card.created_at)
+            if question_id not in days or created < days[question_id]:
+                days[question_id] = created
+        return days
+
     def marked_on(self, question_id: int) -> date | None:
-        when = self.marks.get(question_id)
-        return timezone.localdate(when) if when else None
+        return self._mark_days.get(question_id)
 
     def introduced_on(self, question_id: int) -> date | None:
         """The day the question was first studied or rated, whichever came first."""
-        days = [timezone.localdate(when) for when in self._introduced(question_id)]
-        return min(days) if days else None
+        return self._introduced_days.get(question_id)
 
-    def _introduced(self, question_id: int):
-        if question_id in self.marks:
-            yield self.marks[question_id]
-        if question_id in self.cards:
-            yield self.cards[question_id].created_at
+    def begun_on(self, day: date) -> set[int]:
+        """The questions first studied or rated on `day`."""
+        return {question_id for question_id, begun in self._introduced_days.items() if begun == day}
 
     def untouched(self, question_id: int) -> bool:
         """Neither studied nor ever rated: a new question."""
@@ -184,7 +205,7 @@ def build(catalog: Catalog, state: UserState, follow: FollowedPath, today: date)
     if path is None or follow.target_date is None:
         return None
     ids = path_question_ids(catalog, path)
-    start = min(timezone.localdate(follow.started_at), today)
+    start = min(state.day_of(follow.started_at), today)
     target = max(follow.target_date, start)
     span = (target - start).days + 1
     planned = spread(len(ids), span)
@@ -264,14 +285,18 @@ def _reviews_by_day(state: UserState, ids: list[int], today: date) -> dict[date,
     for question_id in ids:
         card = state.cards.get(question_id)
         if card:
-            day = max(timezone.localdate(card.due), today)
+            day = max(state.day_of(card.due), today)
             by_day[day] = by_day.get(day, 0) + 1
     return by_day
 
 
 def plans_for(catalog: Catalog, state: UserState, today: date) -> list[PathPlan]:
-    """The plans of the user's followed paths that have a target date, earliest follow first."""
-    return [found for follow in state.follows if (found := build(catalog, state, follow, today))]
+    """The plans of the user's followed paths that have a target date, earliest follow first
+    (made once per state and day: the review page asks for them twice)."""
+    key = (id(catalog), today)
+    if key not in state.plans:
+        state.plans[key] = [found for follow in state.follows if (found := build(catalog, state, follow, today))]
+    return state.plans[key]
 
 
 def new_for_today(catalog: Catalog, state: UserState, settings: ReviewSettings, today: date) -> list[int]:
@@ -285,8 +310,7 @@ def new_for_today(catalog: Catalog, state: UserState, settings: ReviewSettings, 
         for found in plans:
             chosen.update(dict.fromkeys(found.to_start))
         return list(chosen)
-    begun = {q for q in (*state.marks, *state.cards) if state.introduced_on(q) == today}
-    room = max(0, settings.new_cards_per_day - len(begun))
+    room = max(0, settings.new_cards_per_day - len(state.begun_on(today)))
     if not room:
         return []
     chosen = dict.fromkeys(q for q in followed_order(catalog, state) if state.untouched(q))
