@@ -14,6 +14,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from accounts import throttle
+from accounts.forms import (
+    LOGIN_ERRORS,
+    LOGIN_WORDS,
+    PASSWORD_CHANGE_ERRORS,
+    PASSWORD_CHANGE_WORDS,
+    RESET_ERRORS,
+    RESET_WORDS,
+    NewPasswordFields,
+    OwnWords,
+    SetPasswordForm,
+)
 
 
 class RefuseOverlongUsername:
@@ -27,16 +38,22 @@ class RefuseOverlongUsername:
         return super().clean()
 
 
-class LoginForm(RefuseOverlongUsername, auth_forms.AuthenticationForm):
-    pass
+class LoginForm(OwnWords, RefuseOverlongUsername, auth_forms.AuthenticationForm):
+    field_words = LOGIN_WORDS
+    error_words = LOGIN_ERRORS
 
 
 class AdminLoginForm(RefuseOverlongUsername, AdminAuthenticationForm):
     pass
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """Django's form; a wrong current password is a failed login for this user from this client."""
+class PasswordChangeForm(NewPasswordFields, auth_forms.PasswordChangeForm):
+    """Django's form in our words; a wrong current password is a failed login for this user from
+    this client."""
+
+    first_password = "new_password1"
+    field_words = PASSWORD_CHANGE_WORDS
+    error_words = PASSWORD_CHANGE_ERRORS
 
     def __init__(self, user, *args, request: HttpRequest, **kwargs) -> None:
         self.request = request
@@ -61,7 +78,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(OwnWords, auth_forms.PasswordResetForm):
+    field_words = RESET_WORDS
+    error_words = RESET_ERRORS
+
     def save(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
         """Send the mail unless this address has had its PASSWORD_RESET_MAILS_PER_HOUR_PER_ADDRESS.
 
@@ -73,6 +93,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         if throttle.over_limit(request, "password-reset-address", "PASSWORD_RESET_MAILS_PER_HOUR_PER_ADDRESS", address):
             return
         super().save(*args, request=request, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from a reset link, in our words (accounts.forms.SetPasswordForm)."""
+
+    form_class = SetPasswordForm
 
 
 _password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)

@@ -1,25 +1,15 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
+from accounts.forms import SignupForm
 from accounts.time_zone import offered_zones, remember_zone, requested_zone, zone_was_chosen
 from core.http import safe_next
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username", "email")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["email"].help_text = "Used only to reset your password."
 
 
 @throttle.limit_per_client("signup", "SIGNUPS_PER_HOUR_PER_CLIENT")

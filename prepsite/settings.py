@@ -138,6 +138,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PerUserPagesNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages for clients that accept gzip (a list page shrinks about tenfold). Below
+    # WhiteNoise, which answers static files itself, already compressed; above every middleware
+    # that reads or changes a response's body (Django's rule), so it compresses the final page;
+    # it fixes the Content-Length CommonMiddleware set, and adds Vary: Accept-Encoding.
+    # BREACH (guessing a secret from the compressed size of pages that also echo the attacker's
+    # text) is not a worry here: the one secret in a page, the CSRF token, is masked afresh in
+    # every response, so there is nothing stable to guess; the session cookie is SameSite=Lax
+    # (Django's default), so the requests another site can fire in bulk (images, fetch) carry no
+    # session and get a visitor's page, with nothing private in it; and Django pads every
+    # compressed response with up to 100 random bytes (Heal The Breach), blurring the sizes.
+    "django.middleware.gzip.GZipMiddleware",
     "core.middleware.MalformedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

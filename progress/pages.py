@@ -38,8 +38,19 @@ class SectionView:
 
 @dataclass
 class TopicGroup:
+    """A topic on the all-questions list: its counter over the questions that match, and its
+    rows when it is open. A closed one sends no rows: they load when it is opened (`open_url`,
+    with HTMX, or as a page without JavaScript)."""
+
     topic: Topic
     sections: list[SectionView] = field(default_factory=list)
+    tally: Tally = Tally(0, 0)
+    is_open: bool = True
+    open_url: str = ""
+
+    @property
+    def progress_dom_id(self) -> str:
+        return f"group-progress-{self.topic.id}"
 
 
 @dataclass
@@ -72,6 +83,13 @@ class PathView:
     @property
     def progress_dom_id(self) -> str:
         return f"path-progress-{self.path.id}"
+
+    @property
+    def current_step_id(self) -> int | None:
+        """For a follower, the step they are on: the first that holds an unstudied question."""
+        if self.follow is None:
+            return None
+        return next((view.step.id for view in self.steps if view.tally.studied < view.tally.total), None)
 
     schedule: plan.PathPlan | None = None  # the day-by-day plan, when followed with a target date
 
@@ -207,25 +225,63 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render_list_page(request, "topics/topic_detail.html", context)
 
 
+LIST_ROWS_SENT = 100  # rows a filtered list sends at most, in whole topics (the first always); the rest load on opening
+
+
 def question_list_context(catalog: Catalog, flags: Flags, data: QueryDict) -> dict:
+    """The all-questions list as topics with their counters over the matching questions. With no
+    filter every topic is closed and sends no rows; with one, the first topics are open with
+    their rows, up to LIST_ROWS_SENT. `open` names a topic to open as well."""
     listing = listing_for(catalog, flags, data, catalog.questions)
-    groups: dict[int, TopicGroup] = {}
-    for question in with_flags(listing.matched, flags):
-        section = question.section
-        group = groups.setdefault(section.topic_id, TopicGroup(section.topic))
-        if not group.sections or group.sections[-1].section.id != section.id:
-            group.sections.append(SectionView(section))
-        group.sections[-1].questions.append(question)
-    return {"groups": list(groups.values()), "random_url": random_url(listing), **list_context(listing, flags, "list")}
+    filters = list_query(listing.form.data)
+    opened = data.get("open", "")
+    by_topic: dict[int, list[Question]] = {}
+    for question in listing.matched:
+        by_topic.setdefault(question.section.topic_id, []).append(question)
+    groups = []
+    sent, room = 0, listing.active
+    for questions in by_topic.values():
+        topic = questions[0].section.topic
+        fits = room and (sent == 0 or sent + len(questions) <= LIST_ROWS_SENT)
+        room = fits
+        group = TopicGroup(
+            topic,
+            tally=Tally.of(questions, flags.studied),
+            is_open=fits or topic.slug == opened,
+            open_url=f"{reverse('question_list')}?{'&'.join(filter(None, [filters, urlencode({'open': topic.slug})]))}",
+        )
+        if group.is_open:
+            sent += len(questions)
+            for question in with_flags(questions, flags):
+                if not group.sections or group.sections[-1].section.id != question.section_id:
+                    group.sections.append(SectionView(question.section))
+                group.sections[-1].questions.append(question)
+        groups.append(group)
+    return {"groups": groups, "random_url": random_url(listing), **list_context(listing, flags, "list")}
+
+
+def list_group(listing: Listing, flags: Flags, topic: Topic) -> TopicGroup:
+    """A topic's group on the all-questions list, for the counter a tick or a star updates."""
+    return TopicGroup(
+        topic, tally=Tally.of([q for q in listing.matched if q.section.topic_id == topic.id], flags.studied)
+    )
 
 
 @vary_on_headers("HX-Request")
 def question_list(request: HttpRequest) -> HttpResponse:
+    catalog = content.current()
     try:
-        context = question_list_context(content.current(), flags_for(request), request.GET)
+        context = question_list_context(catalog, flags_for(request), request.GET)
     except BadFilter as error:
         return bad_filter(request, error, "topics/question_list.html", {})
     context["next_url"] = request.get_full_path()
+    opened = request.GET.get("open")
+    if opened and request.htmx and not request.htmx.history_restore_request:
+        # A topic opened on the page: its rows only.
+        group = next((group for group in context["groups"] if group.topic.slug == opened), None)
+        if group is None:  # none of its questions matches any more (ticked elsewhere, say)
+            group = TopicGroup(topic_or_404(catalog, opened))
+        return render(request, "topics/question_list.html#group-body", {**context, "group": group})
     return render_list_page(request, "topics/question_list.html", context)
 
 
@@ -288,8 +344,51 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "topics/path_detail.html", context)
 
 
+# The interview rounds that have a topic of their own; every other topic holds concept questions.
+ROUND_TOPICS = {"ml-coding": "coding", "ml-system-design": "design", "behavioural": "behavioural"}
+
+
+@dataclass
+class Inside:
+    """What the site holds, by interview round, for the visitor's home page."""
+
+    questions: int  # concept questions, in the topics that are not a round of their own
+    question_topics: int
+    coding: int
+    design: int
+    behavioural: int
+    rounds: dict[str, Topic]  # the round's topic by kind, where there is one
+
+
+def what_is_inside(catalog: Catalog) -> Inside:
+    counts = dict.fromkeys(ROUND_TOPICS.values(), 0)
+    rounds = {}
+    questions, question_topics = 0, 0
+    for topic in catalog.topics:
+        count = len(catalog.topic_questions(topic.id))
+        kind = ROUND_TOPICS.get(topic.slug)
+        if kind:
+            counts[kind] += count
+            rounds[kind] = topic
+        elif count:
+            questions += count
+            question_topics += 1
+    return Inside(questions=questions, question_topics=question_topics, rounds=rounds, **counts)
+
+
+def sample_question(catalog: Catalog) -> Question | None:
+    """A question to try on the home page: ML Breadth's first easy one, else the site's."""
+    flagship = catalog.topic("ml-breadth")
+    for scope in (catalog.topic_questions(flagship.id) if flagship else [], catalog.questions):
+        found = next((q for q in scope if q.difficulty == Difficulty.EASY), None)
+        if found:
+            return found
+    return catalog.questions[0] if catalog.questions else None
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard for a logged-in user; topics and paths for everyone."""
+    """The dashboard for a logged-in user: Today first; for a visitor, what the site is and holds.
+    Topics and paths for everyone."""
     catalog = content.current()
     flags = flags_for(request)
     studied = flags.studied
@@ -320,7 +419,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "heatmap": heatmap(progress.activity_by_day(request.user), timezone.localdate()),
         }
     else:
-        context["paths"] = catalog.paths
+        context |= {
+            "paths": catalog.paths,
+            "inside": what_is_inside(catalog),
+            "sample": sample_question(catalog),
+        }
     return render(request, "topics/home.html", context)
 
 

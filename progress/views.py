@@ -17,12 +17,13 @@ from progress.models import FollowedPath, Note, Rating, Star, StudiedMark
 from progress.pages import (
     build_path_views,
     list_context,
+    list_group,
     listing_for,
     path_or_404,
     question_counters,
     question_or_404,
 )
-from progress.pending import remember_tick
+from progress.pending import remember_star, remember_tick
 from progress.queries import flags_for, with_flags
 from progress.review_views import rating_buttons, remember_for_undo, review_page_response
 from topics import catalog as content
@@ -78,6 +79,8 @@ def page_context(request: HttpRequest, catalog, question) -> dict:
         context["row_removed"] = listing.active and all(q.id != question.id for q in listing.matched)
         if kind == "topic":
             context |= question_counters(catalog, flags, question)
+        else:
+            context["group"] = list_group(listing, flags, question.section.topic)
     return context
 
 
@@ -142,20 +145,38 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def back_to_control(next_url: str, question) -> str:
+    """Where a control used without JavaScript sends the browser back to: the page it was on, at
+    the question's row (or at its panel, on the question's own page)."""
+    page = next_url.split("#")[0]
+    place = "question-panel" if page.split("?")[0] == question.get_absolute_url() else "question-row"
+    return f"{page}#{place}-{question.id}"
+
+
 @require_POST
 def set_starred(request: HttpRequest, slug: str) -> HttpResponse:
-    """Star a question to revisit it (starred=1) or remove the star (starred=0)."""
+    """Star a question to revisit it (starred=1) or remove the star (starred=0).
+
+    Like a tick: the request states the result, HTMX gets the star back (and, on a filtered list,
+    the row's removal and the counters), a plain form post goes back to the row it came from, and
+    a visitor's star is kept through logging in.
+    """
     catalog = content.current()
     question = question_or_404(catalog, slug)
     next_url = safe_next(request, question.get_absolute_url())
-    if not request.user.is_authenticated:
-        return login_redirect(request, next_url)
     wanted = stated_flag(request, "starred")
+    if not request.user.is_authenticated:
+        if not wanted:
+            return login_redirect(request, next_url)
+        remember_star(request, question)
+        return login_redirect(
+            request, next_url, "Log in, or sign up, and this question will be starred. You will come back here."
+        )
     if wanted is None:
         return flag_refused("starred")
     Star.objects.set_starred(request.user, question, wanted)
     if not request.htmx:
-        return redirect(next_url)
+        return redirect(back_to_control(next_url, question))
     return render(request, "progress/star_response.html", page_context(request, catalog, question))
 
 

@@ -29,7 +29,7 @@ def test_signup_with_bad_input_shows_the_errors(anon_client, db):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "This field is required." in page
+    assert "Enter your email address." in page
     assert not User.objects.filter(username="carol").exists()
 
 
@@ -58,7 +58,7 @@ def test_login_and_return_to_the_page(anon_client, alice):
 def test_login_with_a_wrong_password_says_so(anon_client, alice):
     response = anon_client.post_form("/accounts/login/", {"username": "alice", "password": "wrong"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "That username and password do not match an account" in response.content.decode()
 
 
 def test_logout_is_a_post(alice_client):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from progress.models import StudiedMark
 from tests.browser import screenshot, watched_page
 from tests.conftest import PASSWORD
+from topics.models import Question
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,13 @@ def sign_up(page, base: str, username: str) -> None:
 
 
 def topic_counter(page) -> str:
-    return page.inner_text(".topic-header .progress-text")
+    return page.inner_text(".sticky-progress .progress-text")
+
+
+def open_filters(page) -> None:
+    """Unfold the filter form, folded behind "Filter" while no filter is in use."""
+    if not page.eval_on_selector("#filter-disclosure", "d => d.open"):
+        page.click("#filter-disclosure > summary")
 
 
 def section_counter(page, slug: str) -> str:
@@ -126,6 +133,7 @@ def test_filters_swap_the_list_push_the_url_and_back_restores_it(live_server, co
     page.goto(f"{live_server.url}/topics/ml-breadth/")
     page.evaluate("window.notReloaded = true")
     assert len(row_slugs(page)) == 67
+    open_filters(page)
     page.check("input[name=difficulty][value=easy]")
     page.wait_for_url("**/topics/ml-breadth/?difficulty=easy*")
     page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
@@ -152,6 +160,7 @@ def test_filters_swap_the_list_push_the_url_and_back_restores_it(live_server, co
 def test_filters_work_without_javascript(live_server, content, page_without_js):
     page = page_without_js
     page.goto(f"{live_server.url}/questions/")
+    open_filters(page)
     page.check("input[name=difficulty][value=easy]")
     page.select_option("select[name=path]", "ml-breadth-sprint")
     page.click(".filters button[type=submit]")
@@ -274,8 +283,9 @@ def test_back_shows_fresh_counters_and_no_page_of_a_logged_out_user(live_server,
     page.wait_for_selector(".question-panel.is-studied")
     page.go_back()
     page.wait_for_url(f"{live_server.url}/topics/ml-breadth/")
-    page.wait_for_selector(".topic-header .progress-text")
+    page.wait_for_selector(".sticky-progress .progress-text")
     assert topic_counter(page) == "1 / 67 studied"
+    open_filters(page)
     page.check("input[name=difficulty][value=hard]")
     page.wait_for_url("**/topics/ml-breadth/?difficulty=hard*")
     page.click("button:has-text('Log out')")
@@ -341,6 +351,7 @@ def test_many_ticks_at_once_leave_the_counters_right(live_server, content, page)
 
 def test_log_in_links_follow_a_filter_changed_in_place(live_server, content, page):
     page.goto(f"{live_server.url}/topics/ml-breadth/")
+    open_filters(page)
     page.check("input[name=difficulty][value=hard]")
     page.wait_for_url("**/topics/ml-breadth/?difficulty=hard*")
     page.click(".callout a:has-text('Log in')")
@@ -384,7 +395,9 @@ def test_the_day_follows_the_browsers_time_zone_unless_one_is_chosen(live_server
 def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server, content, page, page_without_js):
     page.goto(f"{live_server.url}/questions/")
     page.evaluate("window.notReloaded = true")
-    total = len(row_slugs(page))
+    total = Question.objects.live().count()  # unfiltered, the list sends its topics folded, without rows
+    assert f"{total} questions in" in page.inner_text("#results")
+    open_filters(page)
     page.locator(".filters input[name=q]").press_sequentially("kl divergence", delay=30)
     page.wait_for_url("**/questions/?q=kl%20divergence")  # no empty filters in the address
     page.wait_for_function(f"() => document.querySelectorAll('#results .question-title').length < {total}")
@@ -398,6 +411,7 @@ def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server,
 
     plain = page_without_js
     plain.goto(f"{live_server.url}/questions/")
+    open_filters(plain)
     plain.fill(".filters input[name=q]", "kl divergence")
     plain.click(".filters button[type=submit]")
     plain.wait_for_url("**/questions/?q=kl+divergence*")
@@ -406,6 +420,7 @@ def test_search_narrows_the_list_as_you_type_and_without_javascript(live_server,
 
 def test_a_random_pick_follows_the_filters_and_leads_to_the_next(live_server, content, page):
     page.goto(f"{live_server.url}/topics/ml-breadth/")
+    open_filters(page)
     page.check("input[name=difficulty][value=easy]")
     page.wait_for_function("() => document.querySelectorAll('#results .question-title').length === 1")
     # the link was swapped in with the list, so it names the filter just chosen

@@ -43,7 +43,7 @@ def test_inline_and_display_math_become_mathml():
         "Softmax: $\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$\n\n$$\nL = -\\sum_i y_i \\log p_i\n$$"
     )
     assert '<math display="inline">' in html
-    assert '<div class="math-display">\n<math display="block">' in html
+    assert '<div aria-label="Formula" class="math-display" role="region" tabindex="0">\n<math display="block">' in html
     assert "<mfrac>" in html and "<msub>" in html
     assert "\\frac" not in html
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from topics.rendering import (
     ALLOWED_ATTRIBUTES,
     MATHML_ATTRIBUTES,
+    SCROLL_REGION_VALUES,
     SVG_ATTRIBUTES,
     SVG_TAGS,
     render_markdown,
@@ -67,6 +68,9 @@ ATTRIBUTE_NAMES = [
     "display",
     "xlink:href",
     "action",
+    "tabindex",
+    "role",
+    "aria-label",
 ]
 TAG_NAMES = [
     "a",
@@ -150,7 +154,12 @@ def dangerous(html: str) -> list[str]:
         # Our content's diagrams are SVG: its geometry is allowed on elements with SVG's names.
         name = str(element.tag).rsplit("}", 1)[-1]  # the allowlist names tags, whatever their namespace
         svg = SVG_ATTRIBUTES if name in SVG_TAGS else set()
-        allowed = set(ALLOWED_ATTRIBUTES.get(name, [])) | MATHML_ATTRIBUTES | svg | {"rel"}
+        # The renderer's scroll regions: these attributes, with exactly these values, on a div.
+        region = SCROLL_REGION_VALUES.get(name, {})
+        for attribute, value in element.attrib.items():
+            if attribute in region and value not in region[attribute]:
+                found.append(f"{element.tag} {attribute}={value!r}")
+        allowed = set(ALLOWED_ATTRIBUTES.get(name, [])) | MATHML_ATTRIBUTES | svg | set(region) | {"rel"}
         unexpected = {str(name) for name in element.attrib} - allowed
         if unexpected:
             found.append(f"{element.tag} has {sorted(unexpected)}")

@@ -73,6 +73,22 @@ class Listing:
     def active(self) -> bool:
         return any(self.form.cleaned_data.get(name) for name in FILTER_FIELDS)
 
+    @property
+    def labels(self) -> list[str]:
+        """The filters in use, in words ("“kv cache”", "Easy, Hard", "Not studied", a path's
+        title): the line that stands for the filter form while it is folded."""
+        data = self.form.cleaned_data
+        labels = []
+        if data.get("q"):
+            labels.append(f"“{data['q']}”")
+        if data.get("difficulty"):
+            labels.append(", ".join(label for value, label in Difficulty.choices if value in data["difficulty"]))
+        if data.get("status"):
+            labels.append(dict(STATUS_CHOICES)[data["status"]])
+        if data.get("path"):
+            labels.append(data["path"].title)
+        return labels
+
 
 def validated_filters(catalog: Catalog, data: QueryDict) -> QuestionFilterForm:
     """The filter form for `data`, validated; raises BadFilter with a message for the user."""

@@ -23,7 +23,7 @@ from latex2mathml.converter import convert as latex_to_mathml
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 MARKDOWN_EXTENSIONS = [
     "tables",
@@ -144,6 +144,13 @@ ALLOWED_ATTRIBUTES = {
     "pre": ["class"],
     "ol": ["start"],
 }
+# Wide code, formulas and tables scroll sideways inside a wrapper the renderer adds; the wrapper
+# is a named, focusable region so that keyboard users can scroll it too. Only these exact values
+# pass the sanitizer, on `div` only: a user who writes them gets the same harmless wrapper.
+SCROLL_REGION_LABELS = {"code-block": "Code", "math-display": "Formula", "table-scroll": "Table"}
+SCROLL_REGION_VALUES = {
+    "div": {"tabindex": {"0"}, "role": {"region"}, "aria-label": set(SCROLL_REGION_LABELS.values())},
+}
 # Diagrams (our content only: `![what it shows](diagram:key)`, drawn by Graphviz from a source
 # beside the content) are inline SVG: shapes, text and their geometry, no scripts, links or styles.
 SVG_TAGS = {
@@ -222,6 +229,7 @@ def sanitize_html(untrusted: str, diagrams: bool = False) -> str:
         untrusted,
         tags=tags,
         attributes=_ALLOWED_ATTRIBUTES,
+        tag_attribute_values=SCROLL_REGION_VALUES,
         url_schemes=ALLOWED_PROTOCOLS,
         link_rel=LINK_REL,
         strip_comments=True,
@@ -412,8 +420,9 @@ class _DisplayMathBlocks(BlockProcessor):
 
 
 class _MathAndTables(Treeprocessor):
-    """Formulas become MathML (or stay TeX, with `tex_math`), and table alignment becomes a class
-    (the Content-Security-Policy forbids inline styles)."""
+    """Formulas become MathML (or stay TeX, with `tex_math`), table alignment becomes a class
+    (the Content-Security-Policy forbids inline styles), and code blocks, display formulas and
+    tables each sit in a scroll region (SCROLL_REGION_LABELS)."""
 
     def __init__(self, md: markdown.Markdown, tex_math: bool = False) -> None:
         super().__init__(md)
@@ -421,15 +430,73 @@ class _MathAndTables(Treeprocessor):
 
     def run(self, root: ElementTree.Element) -> None:
         for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
+            index = 0
+            for child in list(parent):
                 if child.tag in ("th", "td") and child.get("style", "").startswith("text-align: "):
                     align = child.attrib.pop("style")[len("text-align: ") :].rstrip(";")
                     child.set("class", f"align-{align}")
+                replacements = [child]
                 if child.tag in ("span", "div") and child.get("class") == "arithmatex":
-                    replacement = _formula_element(child.text or "", display=child.tag == "div", as_tex=self.tex_math)
-                    replacement.tail = child.tail
+                    display = child.tag == "div"
+                    replacements = [_formula_element(child.text or "", display=display, as_tex=self.tex_math)]
+                elif child.tag == "table":
+                    replacements = [_scroll_region("table-scroll", child)]
+                elif child.tag == "p":
+                    replacements = self._code_blocks_apart(child) or replacements
+                if replacements != [child]:
+                    replacements[-1].tail = child.tail
                     parent.remove(child)
-                    parent.insert(index, replacement)
+                    parent[index:index] = replacements
+                index += len(replacements)
+
+    def _code_blocks_apart(self, paragraph: ElementTree.Element) -> list[ElementTree.Element] | None:
+        """A highlighted code block is HTML kept aside until the end (Python-Markdown's stash),
+        and stands in the tree as a placeholder in a paragraph: each such placeholder moves into a
+        scroll region of its own, and any text around it stays in paragraphs. None when the
+        paragraph holds no code block (or holds inline markup, which code never shares)."""
+        pieces = HTML_PLACEHOLDER_RE.split(paragraph.text or "")
+        if len(paragraph) or not any(self._is_code(number) for number in pieces[1::2]):
+            return None
+        elements: list[ElementTree.Element] = []
+        text = pieces[0]
+        for number, after in zip(pieces[1::2], pieces[2::2], strict=True):
+            placeholder = self.md.htmlStash.get_placeholder(int(number))
+            if not self._is_code(number):
+                text += placeholder + after
+                continue
+            if text.strip():
+                elements.append(_paragraph(text.strip()))
+            region = _scroll_region("code-block")
+            region.text = placeholder
+            elements.append(region)
+            text = after
+        if text.strip():
+            elements.append(_paragraph(text.strip()))
+        return elements
+
+    def _is_code(self, number: str) -> bool:
+        stashed = self.md.htmlStash.rawHtmlBlocks[int(number)]
+        return isinstance(stashed, str) and stashed.startswith('<div class="highlight">')
+
+
+def _paragraph(text: str) -> ElementTree.Element:
+    paragraph = ElementTree.Element("p")
+    paragraph.text = text
+    paragraph.tail = "\n"
+    return paragraph
+
+
+def _scroll_region(kind: str, content: ElementTree.Element | None = None) -> ElementTree.Element:
+    """A wrapper that scrolls its content sideways: focusable, and named for screen readers."""
+    region = ElementTree.Element(
+        "div", {"class": kind, "tabindex": "0", "role": "region", "aria-label": SCROLL_REGION_LABELS[kind]}
+    )
+    region.tail = "\n"
+    if content is not None:
+        region.text = "\n"
+        content.tail = "\n"
+        region.append(content)
+    return region
 
 
 class _Diagrams(Treeprocessor):
@@ -493,9 +560,11 @@ def _formula_element(wrapped: str, display: bool, as_tex: bool = False) -> Eleme
         element = mathml
     if not display:
         return element
-    wrapper = ElementTree.Element("div", {"class": "math-display"})
-    wrapper.append(element)
-    return wrapper
+    if as_tex:  # a TeX typesetter (Anki) lays the formula out itself: no region to scroll
+        wrapper = ElementTree.Element("div", {"class": "math-display"})
+        wrapper.append(element)
+        return wrapper
+    return _scroll_region("math-display", element)
 
 
 def _to_mathml(tex: str, display: bool) -> ElementTree.Element | None:

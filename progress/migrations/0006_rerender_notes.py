@@ -5,26 +5,7 @@ so this only replaces what the renderer now makes of it."""
 
 from django.db import migrations
 
-
-def rerender_notes(apps, schema_editor) -> None:
-    from django.utils.html import escape
-
-    from topics.rendering import RenderRefused, render_markdown, sanitize_html
-
-    Note = apps.get_model("progress", "Note")
-    changed = []
-    for note in Note.objects.only("id", "body", "html").iterator(chunk_size=500):
-        try:
-            html = render_markdown(note.body)
-        except RenderRefused:  # a note too deeply nested to format: kept, and shown as its text
-            html = sanitize_html(f"<pre>{escape(note.body)}</pre>")
-        if html != note.html:
-            note.html = html
-            changed.append(note)
-        if len(changed) >= 500:
-            Note.objects.bulk_update(changed, ["html"])
-            changed = []
-    Note.objects.bulk_update(changed, ["html"])
+from progress.migrations._rerender import rerender_notes
 
 
 class Migration(migrations.Migration):

@@ -201,3 +201,31 @@ document.addEventListener("toggle", function (event) {
   var top = details.getBoundingClientRect().top;
   if (top > window.innerHeight * 0.35) details.scrollIntoView({ block: "start" });
 }, true);
+
+// The skip link's target takes the focus, so that a screen reader goes on from there too (the
+// browser alone only moves where the next Tab starts). Only once it is used: a focusable <main>
+// would take the focus on every click in the page.
+document.addEventListener("click", function (event) {
+  if (!event.target.closest || !event.target.closest(".skip-link")) return;
+  var main = document.getElementById("main");
+  if (main) main.setAttribute("tabindex", "-1");
+});
+
+// The header menu is a <details> disclosure on phones. From 48rem on its links stand in the
+// header row (site.css), so keep it open there; on a phone, Escape or a click elsewhere closes it.
+(function () {
+  var menu = document.querySelector(".site-menu");
+  if (!menu || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function fit() { menu.open = wide.matches; }
+  fit();
+  if (wide.addEventListener) wide.addEventListener("change", fit);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || wide.matches || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    if (!wide.matches && menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+})();
