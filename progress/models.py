@@ -64,7 +64,7 @@ class StudiedMarkManager(models.Manager):
                     )
                     removed = cursor.fetchall()
                 if removed and removed[0][0]:
-                    ActivityDay.take_back_tick(user, today)
+                    ActivityDay.take_back(user, today, count="ticks")
                 return bool(removed)
         # PostgreSQL: one statement, so one round trip and one commit.
         with connection.cursor() as cursor:
@@ -250,24 +250,16 @@ class ActivityDay(models.Model):
             )
 
     @classmethod
-    def take_back_review(cls, user, day: date) -> None:
-        """Take one review off the user's count for `day`, never below 0: it was undone."""
+    def take_back(cls, user, day: date, *, count: str) -> None:
+        """Take one off the user's `count` ("ticks" or "reviews") for `day`, never below 0: what
+        it counted is gone (a mark unticked the same day, a rating undone)."""
+        if count not in ("ticks", "reviews"):
+            raise ValueError(f"no such count: {count}")
         connection = connections[router.db_for_write(cls)]
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET reviews = reviews - 1 WHERE user_id = %s AND day = %s AND reviews > 0",
-                [user.pk, connection.ops.adapt_datefield_value(day)],
-            )
-
-    @classmethod
-    def take_back_tick(cls, user, day: date) -> None:
-        """Take one tick off the user's count for `day`, never below 0: the mark it counted is gone."""
-        connection = connections[router.db_for_write(cls)]
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET ticks = ticks - 1 WHERE user_id = %s AND day = %s AND ticks > 0",
+                f"UPDATE {table} SET {count} = {count} - 1 WHERE user_id = %s AND day = %s AND {count} > 0",
                 [user.pk, connection.ops.adapt_datefield_value(day)],
             )
 

@@ -142,7 +142,7 @@ def undo(user, log_id: int) -> ReviewLog | None:
             card.save()
         if latest.ticked:
             StudiedMark.objects.tick(user, latest.question, False)
-        ActivityDay.take_back_review(user, timezone.localdate(latest.reviewed_at))
+        ActivityDay.take_back(user, timezone.localdate(latest.reviewed_at), count="reviews")
         latest.delete()
     return latest
 
