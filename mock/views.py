@@ -239,6 +239,18 @@ def back_to_session(request: HttpRequest, session: MockSession) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def item_to_act_on(request: HttpRequest, session: MockSession, items: list[MockItem]) -> MockItem | HttpResponse:
+    """The question a reveal or grade form names, when it is the one being asked; otherwise the
+    response to give: a 400 when the form names none of the session's, back to the session when
+    it names another (already graded, a replay, or not asked yet), which changes nothing."""
+    item = posted_item(request, items)
+    if item is None:
+        return HttpResponseBadRequest("The form must name a question of this session.", content_type="text/plain")
+    if item is not current_item(items):
+        return back_to_session(request, session)
+    return item
+
+
 @login_required
 @require_POST
 def reveal(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -246,11 +258,9 @@ def reveal(request: HttpRequest, session_id: int) -> HttpResponse:
     again, or for htmx the part of it that holds the answer."""
     session = session_or_404(request, session_id)
     items = items_of(session)
-    item = posted_item(request, items)
-    if item is None:
-        return HttpResponseBadRequest("The form must name a question of this session.", content_type="text/plain")
-    if item is not current_item(items):  # already graded (a replay) or not asked yet
-        return back_to_session(request, session)
+    item = item_to_act_on(request, session, items)
+    if isinstance(item, HttpResponse):
+        return item
     with transaction.atomic():
         locked = MockItem.objects.select_for_update().get(pk=item.pk)
         if locked.revealed_at is None and locked.graded_at is None:
@@ -270,11 +280,9 @@ def grade(request: HttpRequest, session_id: int) -> HttpResponse:
     to the next question or, after the last, the summary."""
     session = session_or_404(request, session_id)
     items = items_of(session)
-    item = posted_item(request, items)
-    if item is None:
-        return HttpResponseBadRequest("The form must name a question of this session.", content_type="text/plain")
-    if item is not current_item(items):  # already graded (a replay) or not asked yet
-        return back_to_session(request, session)
+    item = item_to_act_on(request, session, items)
+    if isinstance(item, HttpResponse):
+        return item
     if not item.revealed:
         messages.error(request, "Reveal the model answer before grading your answer.")
         return back_to_session(request, session)
