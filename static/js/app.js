@@ -19,6 +19,17 @@
   });
 })();
 
+// A double click is one press. Its second click would land on whatever the first one's response
+// put under the pointer: the same tick now saying "not studied", or the next card's rating. So the
+// second and later clicks of a quick series on a button are dropped before htmx or the browser
+// acts on them. Keyboard presses (detail 0) and separate clicks (detail 1) are untouched.
+document.addEventListener("click", function (event) {
+  if (event.detail < 2 || !event.target.closest) return;
+  if (!event.target.closest("button, input[type=submit], [hx-post]")) return;
+  event.preventDefault();
+  event.stopPropagation();
+}, true);
+
 // A page restored from the back/forward cache shows what was true when it was left: counters
 // from before a tick made elsewhere, or a user who has since logged out. Load it again instead.
 window.addEventListener("pageshow", function (event) {
