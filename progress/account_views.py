@@ -19,6 +19,7 @@ from progress.models import PendingImport, StudiedMark
 from progress.portability import (
     KINDS,
     MAX_IMPORT_BYTES,
+    OTHER_KINDS,
     ImportRefused,
     apply_import,
     export_progress,
@@ -29,6 +30,8 @@ from progress.portability import (
 )
 from topics import catalog as content
 from topics.models import Question, StudyPath, Topic
+
+LABELS = {"drafts": "code drafts", "mock_sessions": "mock interviews"}
 
 
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
@@ -97,9 +100,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, import_form=form)
     digest = hashlib.sha256(raw).hexdigest()
     PendingImport.hold(request.user, digest, data)
-    return _page(
-        request, plan=plan, plan_rows=[(kind.replace("_", " "), plan.counts[kind]) for kind in KINDS], digest=digest
-    )
+    rows = [(LABELS.get(kind, kind.replace("_", " ")), plan.counts[kind]) for kind in KINDS + OTHER_KINDS]
+    return _page(request, plan=plan, plan_rows=rows, digest=digest)
 
 
 @login_required

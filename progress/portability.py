@@ -1,8 +1,10 @@
 """Export, import and reset of a user's own progress.
 
 The export is one JSON document holding everything a user has: marks, stars, notes, review
-state and the review log. Importing it back merges by per-item timestamps, so an older file
-never replaces newer data, and importing the same file twice changes nothing.
+state and the review log, followed paths, code drafts, mock interviews, and a record of code runs.
+Importing it back merges by per-item timestamps, so an older file never replaces newer data, and
+importing the same file twice changes nothing. Code runs are a record only: an import restores
+the code (drafts), and running it again gives its results.
 """
 
 import json
@@ -13,16 +15,21 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
-from progress.models import Note, ReviewCard, ReviewLog, Star, StudiedMark
-from topics.models import Question
+from coding.models import Draft, Submission
+from mock.models import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS, MockItem, MockSession, Source
+from progress.models import FollowedPath, Note, Rating, ReviewCard, ReviewLog, Star, StudiedMark
+from topics.models import Question, StudyPath
 from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
 FORMAT = "prepsite-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-KINDS = ["marks", "stars", "notes", "review_cards", "review_log"]
+KINDS = ["marks", "stars", "notes", "review_cards", "review_log", "drafts"]  # one item per question
+OTHER_KINDS = ["followed_paths", "mock_sessions"]
+MAX_DRAFT = Draft._meta.get_field("code").max_length
+MAX_SOURCE_VALUE = MockSession._meta.get_field("source_value").max_length
 MAX_KEY_LENGTH = Question._meta.get_field("slug").max_length
 MAX_STEP = 32767  # the largest value every supported database stores in the column
 
@@ -76,6 +83,57 @@ def export_progress(user) -> dict:
             .order_by("reviewed_at", "id")
             .values_list(slug, "rating", "reviewed_at", "due_after")
         ],
+        "drafts": [
+            {"question": q, "code": code, "updated_at": _when(at)}
+            for q, code, at in Draft.objects.filter(user=user).order_by("id").values_list(slug, "code", "updated_at")
+        ],
+        "followed_paths": [
+            {"path": path, "started_at": _when(at), "target_date": target.isoformat() if target else None}
+            for path, at, target in FollowedPath.objects.filter(user=user)
+            .order_by("started_at", "id")
+            .values_list("path__slug", "started_at", "target_date")
+        ],
+        "mock_sessions": [_mock_session(session) for session in _mock_sessions(user)],
+        "code_runs": [
+            {
+                "question": run.question.slug,
+                "code": run.code,
+                "status": run.status,
+                "tests_passed": sum(1 for result in run.results if result.get("passed")),
+                "tests": len(run.results),
+                "created_at": _when(run.created_at),
+                "finished_at": _when(run.finished_at),
+            }
+            for run in Submission.objects.filter(user=user).select_related("question").order_by("created_at", "id")
+        ],
+    }
+
+
+def _mock_sessions(user):
+    return MockSession.objects.filter(user=user).order_by("created_at", "id").prefetch_related("items__question")
+
+
+def _mock_session(session: MockSession) -> dict:
+    return {
+        "source": session.source,
+        "source_value": session.source_value,
+        "question_count": session.question_count,
+        "minutes_per_question": session.minutes_per_question,
+        "created_at": _when(session.created_at),
+        "finished_at": _when(session.finished_at),
+        "items": [
+            {
+                "question": item.question.slug,
+                "position": item.position,
+                "started_at": _when(item.started_at),
+                "revealed_at": _when(item.revealed_at),
+                "graded_at": _when(item.graded_at),
+                "checked": item.checked,
+                "checklist_size": item.checklist_size,
+                "rating": item.rating,
+            }
+            for item in session.items.all()
+        ],
     }
 
 
@@ -91,8 +149,9 @@ class Counts:
 class ImportPlan:
     """What an import would change, computed without writing anything."""
 
-    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS + OTHER_KINDS})
     unknown_questions: set[str] = field(default_factory=set)
+    unknown_paths: set[str] = field(default_factory=set)
     writes: list = field(default_factory=list)
 
     @property
@@ -101,6 +160,10 @@ class ImportPlan:
 
 
 def _timestamp(item: dict, key: str, kind: str, index: int, required: bool = True) -> datetime | None:
+    return _time_at(item, key, f"{kind}[{index}]", required)
+
+
+def _time_at(item: dict, key: str, where: str, required: bool = True) -> datetime | None:
     value = item.get(key)
     if value is None and not required:
         return None
@@ -111,7 +174,7 @@ def _timestamp(item: dict, key: str, kind: str, index: int, required: bool = Tru
     except (ValueError, OverflowError):  # well formed but impossible: 30 February, 25:00, +99:00
         parsed = None
     if parsed is None:
-        raise ImportRefused(f"{kind}[{index}].{key} must be a date and time with a time zone, not {value!r}")
+        raise ImportRefused(f"{where}.{key} must be a date and time with a time zone, not {value!r}")
     return parsed
 
 
@@ -125,14 +188,25 @@ def _is_text(value) -> bool:
 
 
 def _items(data: dict, kind: str) -> list[dict]:
-    items = data.get(kind, [])
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise ImportRefused(f"'{kind}' must be a list of objects")
+    items = _objects(data, kind)
     for index, item in enumerate(items):
         key = item.get("question")
         if not _is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
             raise ImportRefused(f"{kind}[{index}] has no question key")
     return items
+
+
+def _objects(data: dict, kind: str, where: str = "") -> list[dict]:
+    items = data.get(kind, [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ImportRefused(
+            f"{where}.{kind} must be a list of objects" if where else f"'{kind}' must be a list of objects"
+        )
+    return items
+
+
+def _small_int(value, low: int, high: int) -> bool:
+    return _is_int(value) and low <= value <= high
 
 
 def _is_encodable(text: str) -> bool:
@@ -208,7 +282,15 @@ def plan_import(user, data: dict) -> ImportPlan:
     """Compare an export with the user's data. Raises ImportRefused on a malformed file."""
     plan = ImportPlan()
     items = {kind: _items(data, kind) for kind in KINDS}
+    sessions = _objects(data, "mock_sessions")
+    for index, session in enumerate(sessions):
+        asked = _objects(session, "items", f"mock_sessions[{index}]")
+        for position, item in enumerate(asked):
+            key = item.get("question")
+            if not _is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
+                raise ImportRefused(f"mock_sessions[{index}].items[{position}] has no question key")
     slugs = {item["question"] for kind_items in items.values() for item in kind_items}
+    slugs |= {item["question"] for session in sessions for item in session.get("items", [])}
     # In batches: a query may carry only so many parameters (65,535 on PostgreSQL).
     ordered = sorted(slugs)
     questions = {
@@ -310,6 +392,28 @@ def plan_import(user, data: dict) -> ImportPlan:
         plan.counts["review_log"].added += 1
         plan.writes.append(("log", question, (rating, at, due_after)))
 
+    drafts = {draft.question_id: draft for draft in Draft.objects.filter(user=user)}
+    for index, item in enumerate(items["drafts"]):
+        at = _timestamp(item, "updated_at", "drafts", index)
+        code = item.get("code")
+        if not _is_text(code) or len(code) > MAX_DRAFT:
+            raise ImportRefused(f"drafts[{index}].code must be text of at most {MAX_DRAFT:,} characters")
+        if (question := known("drafts", item)) is None:
+            continue
+        current = drafts.get(question.id)
+        if current is None:
+            plan.counts["drafts"].added += 1
+        elif at > current.updated_at and code != current.code:
+            plan.counts["drafts"].updated += 1
+        else:
+            plan.counts["drafts"].unchanged += 1
+            continue
+        drafts[question.id] = Draft(question=question, code=code, updated_at=at)
+        plan.writes.append(("draft", question, (code, at)))
+
+    _plan_follows(user, data, plan)
+    _plan_mock_sessions(user, sessions, questions, plan)
+
     try:
         notes = [value[0] for kind, _, value in plan.writes if kind == "note"]
         check_render_time(notes, settings.IMPORT_RENDER_SECONDS)
@@ -320,6 +424,96 @@ def plan_import(user, data: dict) -> ImportPlan:
     except RenderRefused as refused:
         raise ImportRefused(f"A note in this file cannot be formatted: {refused}") from None
     return plan
+
+
+def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
+    """A path is followed when the file follows it and the user does not yet; a path the user
+    already follows keeps its own start and target date."""
+    follows = []
+    for index, item in enumerate(_objects(data, "followed_paths")):
+        slug = item.get("path")
+        if not _is_text(slug) or not slug or len(slug) > StudyPath._meta.get_field("slug").max_length:
+            raise ImportRefused(f"followed_paths[{index}] has no path key")
+        started = _timestamp(item, "started_at", "followed_paths", index)
+        target = item.get("target_date")
+        if target is not None:
+            try:
+                target = parse_date(target) if isinstance(target, str) else None
+            except ValueError:  # well formed but impossible: 30 February
+                target = None
+            if target is None:
+                raise ImportRefused(f"followed_paths[{index}].target_date must be a date (YYYY-MM-DD) or null")
+        follows.append((slug, started, target))
+    paths = {path.slug: path for path in StudyPath.objects.filter(slug__in={slug for slug, _, _ in follows})}
+    followed = set(FollowedPath.objects.filter(user=user).values_list("path_id", flat=True))
+    counts = plan.counts["followed_paths"]
+    for slug, started, target in follows:
+        path = paths.get(slug)
+        if path is None:
+            counts.unknown += 1
+            plan.unknown_paths.add(slug)
+        elif path.id in followed:
+            counts.unchanged += 1
+        else:
+            followed.add(path.id)
+            counts.added += 1
+            plan.writes.append(("follow", path, (started, target)))
+
+
+def _plan_mock_sessions(user, sessions: list[dict], questions: dict[str, Question], plan: ImportPlan) -> None:
+    """A session is added when the user has none started at the same moment. Its questions that
+    this site does not have are left out; a session left with none is skipped."""
+    started = set(MockSession.objects.filter(user=user).values_list("created_at", flat=True))
+    counts = plan.counts["mock_sessions"]
+    for index, session in enumerate(sessions):
+        where = f"mock_sessions[{index}]"
+        if session.get("source") not in Source.values:
+            raise ImportRefused(f"{where}.source must be one of {', '.join(Source.values)}")
+        value = session.get("source_value", "")
+        if not _is_text(value) or len(value) > MAX_SOURCE_VALUE:
+            raise ImportRefused(f"{where}.source_value must be text of at most {MAX_SOURCE_VALUE} characters")
+        count, minutes = session.get("question_count"), session.get("minutes_per_question")
+        if not _small_int(count, MIN_QUESTIONS, MAX_QUESTIONS):
+            raise ImportRefused(f"{where}.question_count must be from {MIN_QUESTIONS} to {MAX_QUESTIONS}")
+        if not _small_int(minutes, MIN_MINUTES, MAX_MINUTES):
+            raise ImportRefused(f"{where}.minutes_per_question must be from {MIN_MINUTES} to {MAX_MINUTES}")
+        created = _timestamp(session, "created_at", "mock_sessions", index)
+        finished = _time_at(session, "finished_at", where, required=False)
+        items, positions, seen = [], set(), set()
+        for number, item in enumerate(session.get("items", [])):
+            at = f"{where}.items[{number}]"
+            position, size, rating = item.get("position"), item.get("checklist_size", 0), item.get("rating")
+            checked = item.get("checked", [])
+            if not _small_int(position, 1, MAX_QUESTIONS) or position in positions:
+                raise ImportRefused(f"{at}.position must be a number from 1 to {MAX_QUESTIONS}, once per session")
+            if not _small_int(size, 0, MAX_STEP):
+                raise ImportRefused(f"{at}.checklist_size must be a whole number from 0 to {MAX_STEP}")
+            if not isinstance(checked, list) or not all(_small_int(line, 0, size - 1) for line in checked):
+                raise ImportRefused(f"{at}.checked must list checklist lines, from 0 to checklist_size - 1")
+            if rating is not None and not (_is_int(rating) and rating in Rating.values):
+                raise ImportRefused(f"{at}.rating must be 1, 2, 3, 4 or null")
+            times = {key: _time_at(item, key, at, required=False) for key in ("started_at", "revealed_at", "graded_at")}
+            positions.add(position)
+            question = questions.get(item["question"])
+            if question is None:
+                plan.counts["mock_sessions"].unknown += 1
+                plan.unknown_questions.add(item["question"])
+                continue
+            if question.id in seen:
+                raise ImportRefused(f"{at} asks a question the session has already asked")
+            seen.add(question.id)
+            fields = {"checked": sorted(set(checked)), "checklist_size": size, "rating": rating, **times}
+            items.append(MockItem(question=question, position=position, **fields))
+        if created in started:
+            counts.unchanged += 1
+            continue
+        if not items:  # none of its questions is on this site: counted as unknown above
+            continue
+        started.add(created)
+        counts.added += 1
+        fields = {"source": session["source"], "source_value": value, "question_count": count}
+        fields |= {"minutes_per_question": minutes, "created_at": created, "finished_at": finished}
+        plan.writes.append(("mock", None, (fields, items)))
 
 
 def apply_import(user, data: dict) -> ImportPlan:
@@ -341,6 +535,21 @@ def apply_import(user, data: dict) -> ImportPlan:
                 ReviewLog.objects.create(
                     user=user, question=question, rating=rating, reviewed_at=at, due_after=due_after
                 )
+            elif kind == "draft":
+                code, at = value
+                Draft.objects.update_or_create(user=user, question=question, defaults={"code": code, "updated_at": at})
+            elif kind == "follow":
+                started, target = value
+                follow, _ = FollowedPath.objects.get_or_create(
+                    user=user, path=question, defaults={"target_date": target}
+                )
+                FollowedPath.objects.filter(pk=follow.pk).update(started_at=started)  # started_at is set on creation
+            elif kind == "mock":
+                fields, items = value
+                session = MockSession.objects.create(user=user, **fields)
+                for item in items:
+                    item.session = session
+                MockItem.objects.bulk_create(items)
     return plan
 
 

@@ -7,6 +7,8 @@ from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from coding.models import Draft, Status, Submission
+from mock.models import MockItem, MockSession
 from progress import review
 from progress.models import FollowedPath, Note, PendingImport, ReviewCard, ReviewLog, Star, StudiedMark
 from progress.portability import apply_import, export_progress
@@ -29,13 +31,48 @@ def history(alice, topic):
     )
     review.rate(alice, q("ml-breadth-q1-1"), 3, now=now - timedelta(days=4))
     review.rate(alice, q("ml-breadth-q1-1"), 2, now=now - timedelta(days=1))
+    path = StudyPath.objects.create(slug="plan", title="Plan")
+    PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
+    follow = FollowedPath.objects.create(user=alice, path=path, target_date=now.date() + timedelta(days=20))
+    FollowedPath.objects.filter(pk=follow.pk).update(started_at=now - timedelta(days=6))
+    Draft.objects.create(user=alice, question=q("ml-breadth-q2-2"), code="def f():\n    return 1\n")
+    Submission.objects.create(
+        user=alice,
+        question=q("ml-breadth-q2-2"),
+        code="def f():\n    return 0\n",
+        status=Status.FAILED,
+        results=[{"kind": "visible", "passed": True}, {"kind": "hidden", "passed": False}],
+        finished_at=now - timedelta(hours=2),
+    )
+    session = MockSession.objects.create(
+        user=alice,
+        source="topic",
+        source_value="ml-breadth",
+        question_count=3,
+        minutes_per_question=3,
+        created_at=now - timedelta(days=2, hours=1),
+        finished_at=now - timedelta(days=2),
+    )
+    for position, slug in enumerate(["ml-breadth-q1-3", "ml-breadth-q2-3"], start=1):
+        MockItem.objects.create(
+            session=session,
+            question=q(slug),
+            position=position,
+            started_at=session.created_at + timedelta(minutes=3 * position),
+            revealed_at=session.created_at + timedelta(minutes=3 * position + 2),
+            graded_at=session.created_at + timedelta(minutes=3 * position + 3),
+            checked=[0, 2],
+            checklist_size=4,
+            rating=position + 1,
+        )
     return alice
 
 
 def snapshot(user) -> dict:
+    """What an import restores: all of the export but its header and the record of code runs."""
     data = export_progress(user)
-    data.pop("exported_at")
-    data.pop("username")
+    for kind in ("exported_at", "username", "code_runs"):
+        data.pop(kind)
     return data
 
 
@@ -53,6 +90,19 @@ def test_export_holds_everything(alice_client, history):
     assert data["stars"][0]["question"] == "ml-breadth-q1-2"
     assert data["notes"][0]["body"] == "Mnemonic: *ABC*"
     assert len(data["review_cards"]) == 1 and len(data["review_log"]) == 2
+    assert data["followed_paths"][0]["path"] == "plan"
+    assert data["drafts"] == [
+        {
+            "question": "ml-breadth-q2-2",
+            "code": "def f():\n    return 1\n",
+            "updated_at": data["drafts"][0]["updated_at"],
+        }
+    ]
+    (session,) = data["mock_sessions"]
+    assert [item["question"] for item in session["items"]] == ["ml-breadth-q1-3", "ml-breadth-q2-3"]
+    assert session["items"][1]["rating"] == 3 and session["items"][0]["checked"] == [0, 2]
+    (run,) = data["code_runs"]
+    assert (run["status"], run["tests_passed"], run["tests"]) == ("failed", 1, 2)
 
 
 def test_marks_csv(alice_client, history):
@@ -270,8 +320,7 @@ def test_reset_a_topic_clears_exactly_its_scope(alice_client, history, bob):
 
 
 def test_reset_a_path(alice_client, history, topic):
-    path = StudyPath.objects.create(slug="plan", title="Plan")
-    PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
+    """The history's path "Plan" is section 2 of the topic."""
     alice_client.post_form("/account/progress/reset/", {"path": "plan", "confirm": "on"})
     assert list(StudiedMark.objects.filter(user=history).values_list("question__slug", flat=True)) == [
         "ml-breadth-q1-1"
@@ -391,3 +440,122 @@ def test_a_character_written_as_a_surrogate_pair_is_imported(alice_client, alice
     assert response.status_code == 302
     assert list(Note.objects.filter(user=alice).values_list("body", flat=True)) == ["Smile \U0001f600"]
     assert "Smile \U0001f600" in alice_client.get("/questions/ml-breadth-q1-1/").content.decode()
+
+
+def apply_through_the_page(client, data) -> str:
+    """Preview then apply, as a user does; the preview page's text."""
+    response = upload(client, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert client.post_form("/account/progress/import/apply/", {"digest": digest_of(page)}).status_code == 302
+    return page
+
+
+def test_paths_drafts_and_mock_interviews_come_back_in_a_fresh_account(history, bob_client, bob):
+    data = export_progress(history)
+    data["mock_sessions"][0]["items"].append(
+        {"question": "not-on-this-site", "position": 3, "checked": [], "checklist_size": 0, "rating": None}
+    )
+    data["followed_paths"].append({"path": "retired-path", "started_at": "2026-01-01T00:00:00Z", "target_date": None})
+    page = apply_through_the_page(bob_client, data)
+    assert "<th>Followed paths</th><td>1</td><td>0</td><td>0</td><td>1</td>" in page
+    assert "<th>Code drafts</th><td>1</td><td>0</td><td>0</td><td>0</td>" in page
+    assert "<th>Mock interviews</th><td>1</td><td>0</td><td>0</td><td>1</td>" in page
+    assert "retired-path" in page and "not-on-this-site" in page
+
+    follow = FollowedPath.objects.get(user=bob)
+    original = FollowedPath.objects.get(user=history)
+    assert (follow.path.slug, follow.started_at, follow.target_date) == (
+        "plan",
+        original.started_at,
+        original.target_date,
+    )
+    session = MockSession.objects.get(user=bob)
+    assert [item.question.slug for item in session.items.all()] == ["ml-breadth-q1-3", "ml-breadth-q2-3"]
+    # What the user sees: the session in the list with its scores, the path followed, the draft in the editor.
+    mock_page = bob_client.get("/mock/").content.decode()
+    assert "2 / 2" in mock_page and "4 / 8" in mock_page  # questions graded, checklist lines ticked
+    assert "in progress" not in mock_page
+    assert bob_client.get(f"/mock/{session.id}/summary/").status_code == 200
+
+    # The second import of the same file changes nothing.
+    assert "Nothing to change" in upload(bob_client, data).content.decode()
+    apply_import(bob, data)
+    assert MockSession.objects.filter(user=bob).count() == 1
+    assert FollowedPath.objects.filter(user=bob).count() == 1
+    assert Draft.objects.filter(user=bob).count() == 1
+
+
+def test_a_path_already_followed_keeps_its_target_and_a_newer_draft_wins(history, bob):
+    apply_import(bob, export_progress(history))
+    mine = FollowedPath.objects.get(user=bob)
+    FollowedPath.objects.filter(pk=mine.pk).update(target_date=mine.target_date + timedelta(days=30))
+    draft = Draft.objects.get(user=history)
+    draft.code, draft.updated_at = "def f():\n    return 2\n", timezone.now()
+    draft.save()
+
+    plan = apply_import(bob, export_progress(history))
+    assert plan.counts["followed_paths"].unchanged == 1 and plan.counts["drafts"].updated == 1
+    assert FollowedPath.objects.get(user=bob).target_date == mine.target_date + timedelta(days=30)
+    assert Draft.objects.get(user=bob).code == "def f():\n    return 2\n"
+
+    older = export_progress(bob)
+    bob_draft = Draft.objects.get(user=bob)
+    bob_draft.code, bob_draft.updated_at = "def f():\n    return 3\n", timezone.now()
+    bob_draft.save()
+    assert apply_import(bob, older).counts["drafts"].unchanged == 1
+    assert Draft.objects.get(user=bob).code == "def f():\n    return 3\n"
+
+
+def mock_session(**fields) -> dict:
+    item = {"question": "ml-breadth-q1-1", "position": 1, "checked": [0], "checklist_size": 2, "rating": 3}
+    session = {"source": "topic", "source_value": "ml-breadth", "question_count": 3, "minutes_per_question": 3}
+    session |= {"created_at": "2026-01-01T00:00:00Z", "finished_at": None, "items": [item]}
+    items = fields.pop("items", None)
+    if isinstance(items, list):
+        session["items"] = [item | extra for extra in items]
+    elif items is not None:
+        session["items"] = items
+    return session | fields
+
+
+BAD_OTHER_FILES = [
+    (
+        export_with(drafts=[{"question": "ml-breadth-q1-1", "code": "x" * 50_001, "updated_at": "2026-01-01T00:00Z"}]),
+        "drafts[0].code must be text of at most 50,000 characters",
+    ),
+    (export_with(followed_paths=[{"path": "plan"}]), "followed_paths[0].started_at"),
+    (export_with(followed_paths=[{"started_at": "2026-01-01T00:00Z"}]), "followed_paths[0] has no path key"),
+    (
+        export_with(followed_paths=[{"path": "plan", "started_at": "2026-01-01T00:00Z", "target_date": "2026-02-30"}]),
+        "followed_paths[0].target_date must be a date",
+    ),
+    (export_with(mock_sessions=[mock_session(source="everything")]), "mock_sessions[0].source must be one of"),
+    (export_with(mock_sessions=[mock_session(question_count=50)]), "mock_sessions[0].question_count must be"),
+    (export_with(mock_sessions=[mock_session(minutes_per_question=True)]), "mock_sessions[0].minutes_per_question"),
+    (export_with(mock_sessions=[mock_session(created_at="yesterday")]), "mock_sessions[0].created_at"),
+    (export_with(mock_sessions=[mock_session(items=[{"rating": 7}])]), "mock_sessions[0].items[0].rating must be"),
+    (export_with(mock_sessions=[mock_session(items=[{"rating": True}])]), "mock_sessions[0].items[0].rating must be"),
+    (export_with(mock_sessions=[mock_session(items=[{"checked": [2]}])]), "mock_sessions[0].items[0].checked"),
+    (
+        export_with(mock_sessions=[mock_session(items=[{"revealed_at": "soon"}])]),
+        "mock_sessions[0].items[0].revealed_at",
+    ),
+    (export_with(mock_sessions=[mock_session(items=[{}, {}])]), "mock_sessions[0].items[1].position"),
+    (export_with(mock_sessions=[mock_session(items=[{}, {"position": 2}])]), "has already asked"),
+    (
+        export_with(mock_sessions=[mock_session(items=[{"question": None}])]),
+        "mock_sessions[0].items[0] has no question",
+    ),
+    (export_with(mock_sessions=[mock_session(items="all")]), "mock_sessions[0].items must be a list of objects"),
+]
+
+
+@pytest.mark.parametrize("raw, message", BAD_OTHER_FILES)
+def test_bad_paths_drafts_and_mock_interviews_are_refused_and_change_nothing(alice_client, history, raw, message):
+    before = snapshot(history)
+    response = upload(alice_client, raw)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "Nothing was changed." in page
+    assert snapshot(history) == before
