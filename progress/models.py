@@ -118,6 +118,12 @@ class FollowedPath(models.Model):
     path = models.ForeignKey("topics.StudyPath", on_delete=models.CASCADE, related_name="followers")
     started_at = models.DateTimeField(auto_now_add=True)
     target_date = models.DateField(null=True, blank=True)
+    planned_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the target date was last set or changed: the plan's days start that day (or at the "
+        "follow's start when empty).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "path"], name="follow_a_path_once")]
@@ -125,6 +131,15 @@ class FollowedPath(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows {self.path}"
+
+    def aim_at(self, target_date) -> bool:
+        """Set the target date. A new or changed target lays the plan out again from now, so
+        days from before there was this plan are never counted as missed. Whether it changed."""
+        if target_date == self.target_date:
+            return False
+        self.target_date = target_date
+        self.planned_from = timezone.now() if target_date else None
+        return True
 
 
 class StarManager(models.Manager):

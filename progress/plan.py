@@ -205,7 +205,7 @@ def build(catalog: Catalog, state: UserState, follow: FollowedPath, today: date)
     if path is None or follow.target_date is None:
         return None
     ids = path_question_ids(catalog, path)
-    start = min(state.day_of(follow.started_at), today)
+    start = min(state.day_of(follow.planned_from or follow.started_at), today)
     target = max(follow.target_date, start)
     span = (target - start).days + 1
     planned = spread(len(ids), span)

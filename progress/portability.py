@@ -88,10 +88,15 @@ def export_progress(user) -> dict:
             for q, code, at in Draft.objects.filter(user=user).order_by("id").values_list(slug, "code", "updated_at")
         ],
         "followed_paths": [
-            {"path": path, "started_at": _when(at), "target_date": target.isoformat() if target else None}
-            for path, at, target in FollowedPath.objects.filter(user=user)
+            {
+                "path": path,
+                "started_at": _when(at),
+                "target_date": target.isoformat() if target else None,
+                "planned_from": _when(planned),
+            }
+            for path, at, target, planned in FollowedPath.objects.filter(user=user)
             .order_by("started_at", "id")
-            .values_list("path__slug", "started_at", "target_date")
+            .values_list("path__slug", "started_at", "target_date", "planned_from")
         ],
         "mock_sessions": [_mock_session(session) for session in _mock_sessions(user)],
         "code_runs": [
@@ -435,6 +440,7 @@ def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
         if not _is_text(slug) or not slug or len(slug) > StudyPath._meta.get_field("slug").max_length:
             raise ImportRefused(f"followed_paths[{index}] has no path key")
         started = _timestamp(item, "started_at", "followed_paths", index)
+        planned = _timestamp(item, "planned_from", "followed_paths", index, required=False)
         target = item.get("target_date")
         if target is not None:
             try:
@@ -443,11 +449,11 @@ def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
                 target = None
             if target is None:
                 raise ImportRefused(f"followed_paths[{index}].target_date must be a date (YYYY-MM-DD) or null")
-        follows.append((slug, started, target))
-    paths = {path.slug: path for path in StudyPath.objects.filter(slug__in={slug for slug, _, _ in follows})}
+        follows.append((slug, started, target, planned))
+    paths = {path.slug: path for path in StudyPath.objects.filter(slug__in={slug for slug, *_ in follows})}
     followed = set(FollowedPath.objects.filter(user=user).values_list("path_id", flat=True))
     counts = plan.counts["followed_paths"]
-    for slug, started, target in follows:
+    for slug, started, target, planned in follows:
         path = paths.get(slug)
         if path is None:
             counts.unknown += 1
@@ -457,7 +463,7 @@ def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
         else:
             followed.add(path.id)
             counts.added += 1
-            plan.writes.append(("follow", path, (started, target)))
+            plan.writes.append(("follow", path, (started, target, planned)))
 
 
 def _plan_mock_sessions(user, sessions: list[dict], questions: dict[str, Question], plan: ImportPlan) -> None:
@@ -539,11 +545,12 @@ def apply_import(user, data: dict) -> ImportPlan:
                 code, at = value
                 Draft.objects.update_or_create(user=user, question=question, defaults={"code": code, "updated_at": at})
             elif kind == "follow":
-                started, target = value
-                follow, _ = FollowedPath.objects.get_or_create(
-                    user=user, path=question, defaults={"target_date": target}
+                started, target, planned = value
+                follow, _ = FollowedPath.objects.get_or_create(user=user, path=question)
+                # started_at is set on creation: the file's dates are written after it.
+                FollowedPath.objects.filter(pk=follow.pk).update(
+                    started_at=started, target_date=target, planned_from=planned
                 )
-                FollowedPath.objects.filter(pk=follow.pk).update(started_at=started)  # started_at is set on creation
             elif kind == "mock":
                 fields, items = value
                 session = MockSession.objects.create(user=user, **fields)

@@ -130,9 +130,9 @@ def follow_path(request: HttpRequest, slug: str) -> HttpResponse:
         template = "topics/path_detail.html#follow-panel" if request.htmx else "topics/path_detail.html"
         return render(request, template, context, status=400)
     if form.cleaned_data["follow"]:
-        FollowedPath.objects.update_or_create(
-            user=request.user, path=path, defaults={"target_date": form.cleaned_data["target_date"]}
-        )
+        follow, _ = FollowedPath.objects.get_or_create(user=request.user, path=path)
+        if follow.aim_at(form.cleaned_data["target_date"]):
+            follow.save(update_fields=["target_date", "planned_from"])
     else:
         FollowedPath.objects.filter(user=request.user, path=path).delete()
     if not request.htmx:

@@ -47,7 +47,7 @@ def follow(client, path, target: date, started: date):
     response = client.post_form(f"/paths/{path.slug}/follow/", {"follow": "1", "target_date": target.isoformat()})
     assert response.status_code == 302
     started_at = datetime(started.year, started.month, started.day, 8, tzinfo=dt_timezone.utc)
-    FollowedPath.objects.filter(path=path).update(started_at=started_at)
+    FollowedPath.objects.filter(path=path).update(started_at=started_at, planned_from=started_at)
 
 
 def study(user, slug: str, when: datetime):
@@ -195,3 +195,37 @@ def test_the_today_dashboard_opens_the_members_home(alice_client, alice, path, c
     assert "<strong>0</strong> reviews due and <strong>2</strong> new questions to start." in page
     assert "Start today's session" in page
     assert 'href="/questions/math-q1-1/"' in page.split('today-card"')[1].split("</section>")[0]
+
+
+def set_target(client, target: str):
+    response = client.post_form("/paths/math-plan/follow/", {"follow": "1", "target_date": target})
+    assert response.status_code == 302
+
+
+def test_a_target_set_or_changed_later_plans_from_that_day(alice_client, alice, path, clock):
+    """Days from before the plan existed are never counted as missed; resending the same target
+    changes nothing; a new target lays the rest out again from that day."""
+    set_target(alice_client, "")  # Monday: followed, no target date
+    clock.to(date(2026, 3, 5))
+    set_target(alice_client, "2026-03-11")  # Thursday: a target, a week away
+    found = current_plan(alice, date(2026, 3, 5))
+    assert found.behind == 0 and (found.days[0].day, found.days[0].status) == (date(2026, 3, 5), "today")
+    assert [d.planned for d in found.days] == plan.spread(13, 7)
+    assert "behind" not in alice_client.get("/").content.decode()
+    page = alice_client.get("/paths/math-plan/").content.decode()
+    assert "is-missed" not in page and "You follow this path since 2 March 2026" in page
+
+    clock.to(date(2026, 3, 7))  # two days without studying, then the same target sent again
+    set_target(alice_client, "2026-03-11")
+    found = current_plan(alice, date(2026, 3, 7))
+    assert [d.status for d in found.days[:2]] == ["missed", "missed"] and found.behind == 4
+    assert "You are <strong>4</strong> questions behind." in alice_client.get("/").content.decode()
+
+    set_target(alice_client, "2026-03-20")  # a new target: the 13 left over the 14 days to it
+    found = current_plan(alice, date(2026, 3, 7))
+    assert found.behind == 0 and found.days[0].day == date(2026, 3, 7)
+    assert [d.planned for d in found.days] == plan.spread(13, 14)
+    assert "behind" not in alice_client.get("/").content.decode()
+    follow = FollowedPath.objects.get(user=alice)
+    assert follow.started_at == datetime(2026, 3, 2, 9, tzinfo=dt_timezone.utc)  # still following since Monday
+    assert follow.planned_from == datetime(2026, 3, 7, 9, tzinfo=dt_timezone.utc)

@@ -34,7 +34,7 @@ def history(alice, topic):
     path = StudyPath.objects.create(slug="plan", title="Plan")
     PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
     follow = FollowedPath.objects.create(user=alice, path=path, target_date=now.date() + timedelta(days=20))
-    FollowedPath.objects.filter(pk=follow.pk).update(started_at=now - timedelta(days=6))
+    FollowedPath.objects.filter(pk=follow.pk).update(started_at=now - timedelta(days=6), planned_from=now)
     Draft.objects.create(user=alice, question=q("ml-breadth-q2-2"), code="def f():\n    return 1\n")
     Submission.objects.create(
         user=alice,
@@ -465,10 +465,11 @@ def test_paths_drafts_and_mock_interviews_come_back_in_a_fresh_account(history, 
 
     follow = FollowedPath.objects.get(user=bob)
     original = FollowedPath.objects.get(user=history)
-    assert (follow.path.slug, follow.started_at, follow.target_date) == (
+    assert (follow.path.slug, follow.started_at, follow.target_date, follow.planned_from) == (
         "plan",
         original.started_at,
         original.target_date,
+        original.planned_from,
     )
     session = MockSession.objects.get(user=bob)
     assert [item.question.slug for item in session.items.all()] == ["ml-breadth-q1-3", "ml-breadth-q2-3"]
