@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from core.http import safe_next
 from progress import plan, queries, review
@@ -112,7 +112,14 @@ def set_studied(request: HttpRequest, slug: str) -> HttpResponse:
         page = next_url.split("#")[0]
         place = "question-panel" if page.split("?")[0] == question.get_absolute_url() else "question-row"
         return redirect(f"{page}#{place}-{question.id}")
-    return render(request, "progress/tick_response.html", page_context(request, catalog, question))
+    context = page_context(request, catalog, question)
+    response = render(request, "progress/tick_response.html", context)
+    if view := context.get("path_view"):
+        # The roadmap's marks (the steps done, the step "You are here") sit on the steps around
+        # the swapped row: static/js/pages.js sets them from this event.
+        done = [s.step.id for s in view.steps if s.tally.total and s.tally.studied == s.tally.total]
+        trigger_client_event(response, "roadmap", {"current": view.current_step_id, "done": done}, after="settle")
+    return response
 
 
 @require_POST

@@ -3,6 +3,7 @@ JavaScript, a visitor's star kept through logging in, the home page's counts, pa
 the folded tools of list pages, the all-questions list's topics, and compressed pages."""
 
 import gzip
+import json
 import re
 from datetime import timedelta
 
@@ -235,6 +236,29 @@ def test_the_roadmap_marks_a_followers_current_step(alice_client, alice, path):
     paths = alice_client.get("/paths/").content.decode()
     assert paths.count('aria-current="step"') == 1
     assert re.search(r'aria-current="step">\s*<span class="roadmap-node" aria-hidden="true">2</span>', paths)
+
+
+def tick_on_path_page(client, question, studied: str) -> dict:
+    """Tick on the path page as htmx does; the "roadmap" event the response carries."""
+    response = client.post_form(
+        f"/questions/{question.slug}/studied/", {"studied": studied, "page": "path:plan"}, htmx=True
+    )
+    assert response.status_code == 200
+    return json.loads(response["HX-Trigger-After-Settle"])["roadmap"]
+
+
+def test_a_tick_on_the_path_page_moves_the_roadmaps_marks(alice_client, alice, path):
+    """The marks the page draws and the ones a tick's response sends agree, tick after tick."""
+    FollowedPath.objects.create(user=alice, path=path)
+    first, second, third = path.steps.order_by("order")
+    questions = list(Question.objects.filter(section__slug="section-1", section__topic__slug="ml-breadth"))
+    for question in questions[:-1]:
+        assert tick_on_path_page(alice_client, question, "1") == {"current": first.id, "done": []}
+    assert tick_on_path_page(alice_client, questions[-1], "1") == {"current": second.id, "done": [first.id]}
+    assert current_steps(alice_client.get("/paths/plan/").content.decode()) == [f"step-{second.id}"]
+    assert tick_on_path_page(alice_client, questions[0], "0") == {"current": first.id, "done": []}
+    page = alice_client.get("/paths/plan/").content.decode()
+    assert current_steps(page) == [f"step-{first.id}"] and "is-done" not in page
 
 
 def test_a_roadmap_marks_no_step_for_someone_not_following(alice_client, bob_client, alice, path):
