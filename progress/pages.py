@@ -332,7 +332,11 @@ def path_list(request: HttpRequest) -> HttpResponse:
     return render(request, "topics/path_list.html", {"path_views": views})
 
 
+@vary_on_headers("HX-Request")
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A path's steps. The step a follower is on (or the first) comes with its rows; the others
+    are folded and load theirs when opened (`?open=<step id>`: the rows alone for htmx, else the
+    page with that step open too)."""
     catalog = content.current()
     path = path_or_404(catalog, slug)
     # The user's marks and cards are read only for the plan of a path followed with a target date.
@@ -341,6 +345,14 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     state = plan.UserState.load(request.user) if follow and follow.target_date else None
     (view,) = build_path_views(catalog, flags_for(request), request.user, [path], state, follows)
     context = {"view": view, "today": timezone.localdate(), "next_url": request.get_full_path(), "page": f"path:{slug}"}
+    steps = {str(step_view.step.id): step_view for step_view in view.steps}
+    opened = steps.get(request.GET.get("open", ""))
+    if request.GET.get("open") is not None and opened is None:
+        raise Http404("This path has no such step.")
+    if opened and request.htmx and not request.htmx.history_restore_request:
+        return render(request, "topics/path_detail.html#step-rows", {**context, "step_view": opened})
+    current = view.current_step_id or (view.steps[0].step.id if view.steps else None)
+    context["open_steps"] = {current, opened.step.id if opened else None}
     return render(request, "topics/path_detail.html", context)
 
 

@@ -261,6 +261,46 @@ def test_a_tick_on_the_path_page_moves_the_roadmaps_marks(alice_client, alice, p
     assert current_steps(page) == [f"step-{first.id}"] and "is-done" not in page
 
 
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<li class="question-row[^"]*" id="question-row-(\d+)"', html)
+
+
+def ids_of(**filters) -> list[str]:
+    return [str(q.id) for q in Question.objects.filter(**filters).order_by("order", "id")]
+
+
+def test_a_path_page_sends_the_rows_of_its_open_step_and_loads_the_others_on_opening(alice_client, alice, path):
+    first, second, third = path.steps.order_by("order")
+    section_1 = ids_of(section__slug="section-1", section__topic__slug="ml-breadth")
+    section_2 = ids_of(section__slug="section-2", section__topic__slug="ml-breadth")
+    page = alice_client.get("/paths/plan/").content.decode()
+    assert row_ids(page) == section_1  # a visitor's or a new follower's page: the first step only
+    assert f'<a href="/paths/plan/?open={second.id}#step-{second.id}">Show its 3 questions</a>' in page
+    assert f'hx-get="/paths/plan/?open={third.id}" hx-trigger="toggle once"' in page
+
+    # Opened with JavaScript: the rows alone, with the user's ticks.
+    StudiedMark.objects.set_studied(alice, Question.objects.get(id=section_2[0]), True)
+    rows = alice_client.get(f"/paths/plan/?open={second.id}", HTTP_HX_REQUEST="true")
+    assert "HX-Request" in rows["Vary"]
+    html = rows.content.decode()
+    assert row_ids(html) == section_2 and "<header" not in html
+    assert html.count('class="question-row is-studied"') == 1
+    # Without it: the page with that step open as well.
+    page = alice_client.get(f"/paths/plan/?open={second.id}").content.decode()
+    assert row_ids(page) == section_1 + section_2
+    assert page.count('<details class="step-questions" open>') == 2
+
+    # A follower's page opens the step they are on.
+    FollowedPath.objects.create(user=alice, path=path)
+    for question in Question.objects.filter(id__in=section_1):
+        StudiedMark.objects.set_studied(alice, question, True)
+    assert row_ids(alice_client.get("/paths/plan/").content.decode()) == section_2
+
+    for bad in ("x", "", "999999", str(Question.objects.first().id + 10_000)):
+        assert alice_client.get(f"/paths/plan/?open={bad}").status_code == 404
+        assert alice_client.get(f"/paths/plan/?open={bad}", HTTP_HX_REQUEST="true").status_code == 404
+
+
 def test_a_roadmap_marks_no_step_for_someone_not_following(alice_client, bob_client, alice, path):
     FollowedPath.objects.create(user=alice, path=path)
     for url in ("/paths/plan/", "/paths/"):

@@ -65,3 +65,33 @@ def test_ticking_a_step_through_moves_you_are_here_without_a_reload(live_server,
     assert [(m["done"], m["current"], m["here"]) for m in live] == [(False, True, 1), (False, False, 0)]
     page.reload()
     assert marks(page) == live
+
+
+def test_a_folded_step_loads_its_rows_on_opening_and_they_tick(live_server, follower, page):
+    log_in_as(page, live_server.url, "paz", "/paths/plan/")
+    first, second = follower.steps.order_by("order")
+    assert page.locator(f"#step-{second.id} .question-row").count() == 0  # folded, sent without rows
+    page.click(f"#step-{second.id} details.step-questions > summary")
+    rows = page.locator(f"#step-{second.id} .question-row")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    rows.nth(0).locator(".tick-button").click()
+    page.wait_for_selector(f"#step-{second.id} .question-row.is-studied")
+    assert page.inner_text(f"#step-progress-{second.id} .progress-text") == "1 / 2 studied"
+    assert page.inner_text(f"#path-progress-{follower.id} .progress-text") == "1 / 4 studied"
+    page.reload()  # the tick was saved, and the step it is in still loads on opening
+    page.click(f"#step-{second.id} details.step-questions > summary")
+    page.wait_for_selector(f"#step-{second.id} .question-row.is-studied")
+
+
+def test_without_javascript_a_folded_steps_link_opens_it(live_server, follower, page_without_js):
+    page = page_without_js
+    log_in_as(page, live_server.url, "paz", "/paths/plan/")
+    first, second = follower.steps.order_by("order")
+    page.click(f"#step-{second.id} details.step-questions > summary")
+    page.click(f"#step-{second.id} .group-load a")
+    page.wait_for_url(f"{live_server.url}/paths/plan/?open={second.id}#step-{second.id}")
+    page.locator(f"#step-{second.id} .question-row").nth(1).locator(".tick-button").click()
+    page.wait_for_url(f"{live_server.url}/paths/plan/?open={second.id}#question-row-*")
+    assert page.inner_text(f"#step-progress-{second.id} .progress-text") == "1 / 2 studied"
+    assert page.locator(f"#step-{second.id} .question-row.is-studied").count() == 1
