@@ -81,10 +81,15 @@ def test_ticks_update_every_counter_without_a_reload(live_server, content, page)
     page.mouse.down(click_count=1)
     page.mouse.up(click_count=1)
     page.wait_for_function("() => document.querySelectorAll('.question-row.is-studied').length === 4")
-    page.wait_for_load_state("networkidle")
+    # A click that htmx acts on starts its request at once, in the click's own task; count them.
+    # (Waiting for "networkidle" would not do: it fired once, after the page loaded, and stays.)
+    page.evaluate(
+        "() => { window.requestsSent = 0;"
+        " document.addEventListener('htmx:beforeRequest', () => window.requestsSent++); }"
+    )
     page.mouse.down(click_count=2)
     page.mouse.up(click_count=2)
-    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.requestsSent") == 0  # the second click was dropped: nothing was sent
     assert page.locator(".question-row.is-studied").count() == 4
     assert topic_counter(page) == "4 / 67 studied"
     assert StudiedMark.objects.filter(user__username="erin").count() == 4
@@ -124,18 +129,18 @@ def test_the_same_flow_works_without_javascript(live_server, content, page_witho
     sign_up(page, live_server.url, "gus")
     page.goto(f"{live_server.url}/topics/ml-breadth/")
     rows = page.locator("#section-loss-functions .question-row")
-    rows.nth(0).locator(".tick-button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        rows.nth(0).locator(".tick-button").click()
     assert "#question-row-" in page.url  # post/redirect/get back to the same place
-    page.locator("#section-loss-functions .question-row").nth(1).locator(".tick-button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # to an address like the one it leaves: wait_for_url would not wait
+        page.locator("#section-loss-functions .question-row").nth(1).locator(".tick-button").click()
     assert topic_counter(page) == "2 / 67 studied"
     assert section_counter(page, "loss-functions") == "2 / 8 studied"
     page.reload()
     assert topic_counter(page) == "2 / 67 studied"
     # and unticking works too
-    page.locator("#section-loss-functions .question-row.is-studied .tick-button").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#section-loss-functions .question-row.is-studied .tick-button").first.click()
     assert topic_counter(page) == "1 / 67 studied"
     screenshot(page, "topic-without-javascript")
 
@@ -306,7 +311,7 @@ def test_back_shows_fresh_counters_and_no_page_of_a_logged_out_user(live_server,
     page.check("input[name=difficulty][value=hard]")
     page.wait_for_url("**/topics/ml-breadth/?difficulty=hard*")
     page.click("button:has-text('Log out')")
-    page.wait_for_load_state()
+    page.wait_for_url(f"{live_server.url}/")
     page.go_back()
     page.wait_for_load_state()
     page.go_back()
@@ -389,6 +394,7 @@ def test_the_day_follows_the_browsers_time_zone_unless_one_is_chosen(live_server
         assert "Your day starts at midnight in Asia/Tokyo." in page.inner_text(".time-zone-line")
 
         page.click(".time-zone-line a")
+        page.wait_for_url("**/account/time-zone/?next=**")
         assert "Asia/Tokyo" in page.inner_text("main") and "your browser's time zone" in page.inner_text("main")
         page.select_option("#id_time_zone", "Europe/Lisbon")
         page.click("main button[type=submit]")
@@ -399,7 +405,8 @@ def test_the_day_follows_the_browsers_time_zone_unless_one_is_chosen(live_server
 
         page.goto(f"{live_server.url}/account/time-zone/")
         page.select_option("#id_time_zone", "")
-        page.click("main button[type=submit]")
+        page.click("main button[type=submit]")  # back to this same address, so wait for what it says
+        page.wait_for_selector("#messages >> text=Your days follow your browser's time zone")
         page.goto(f"{live_server.url}/review/")
         assert zone_cookie() == "Asia/Tokyo"
         page.reload()
@@ -444,8 +451,8 @@ def test_a_random_pick_follows_the_filters_and_leads_to_the_next(live_server, co
     assert "difficulty=easy" in page.get_attribute(".random-pick a", "href")
     page.click(".random-pick a")
     page.wait_for_url("**/questions/logistic-regression/?practice=*")
-    page.click("text=Another random question from your list")
-    page.wait_for_url("**/questions/logistic-regression/?practice=*")  # the only easy one: picked again
+    with page.expect_navigation(url="**/questions/logistic-regression/?practice=*"):  # the only easy one: picked again
+        page.click("text=Another random question from your list")
     assert "difficulty%3Deasy" in page.url
 
 

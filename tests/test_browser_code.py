@@ -75,10 +75,16 @@ def test_code_and_math_read_well_copy_and_take_the_keyboard(live_server, content
         copy = answer.get_by_role("button", name="Copy code")
         assert copy.count() == answer.locator(".code-block").count() == 1
         assert copy.get_attribute("type") == "button" and copy.inner_text() == "Copy"
-        copy.click()
         status = answer.locator(".code-copy-status")
         assert status.get_attribute("aria-live") == "polite"
-        page.wait_for_function("() => document.querySelector('.answer .code-copy-status').textContent === 'Copied'")
+        # "Copied" shows for 2.5 s only: keep every text the status shows, so that no wait can miss it.
+        status.evaluate(
+            "(status) => { window.statusTexts = [];"
+            " new MutationObserver(() => window.statusTexts.push(status.textContent))"
+            ".observe(status, {childList: true, characterData: true, subtree: true}); }"
+        )
+        copy.click()
+        page.wait_for_function("() => window.statusTexts.includes('Copied')")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith("def train_step(model, x0, alpha_bar):")
         assert copied == page.evaluate("document.querySelector('.answer .code-block pre').textContent").rstrip("\n")

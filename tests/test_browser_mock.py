@@ -69,8 +69,8 @@ def test_a_whole_session_without_javascript(live_server, content, page_without_j
         assert page.inner_text(".mock-clock").startswith("Answered in")
         item = MockItem.objects.get(session=session, position=position)
         assert item.revealed_at is not None and item.graded_at is None
-        grade_current(page, ["Good", "Again", "Hard"][position - 1], tick=position - 1)
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the next question, or the summary after the last
+            grade_current(page, ["Good", "Again", "Hard"][position - 1], tick=position - 1)
 
     page.wait_for_url(f"{base}/mock/{session.id}/summary/")
     assert page.inner_text("#total-answered") == "3 of 3"
@@ -94,8 +94,9 @@ def test_a_whole_session_without_javascript(live_server, content, page_without_j
     assert Star.objects.filter(user__username="maya", question=weakest).exists()
     assert "Starred" in page.locator(".mock-weak").first.inner_text()
     ReviewCard.objects.filter(question=weakest).update(due=timezone.now() + timedelta(days=5))
-    page.locator(".mock-weak").first.locator("button.mock-review-today").click()
-    page.wait_for_url(f"{base}/mock/{session.id}/summary/#weakest")
+    # Back to the address it leaves, which wait_for_url would take as reached at once.
+    with page.expect_navigation(url=f"{base}/mock/{session.id}/summary/#weakest"):
+        page.locator(".mock-weak").first.locator("button.mock-review-today").click()
     assert "is due in today's review" in page.inner_text("#messages")
     assert ReviewCard.objects.get(question=weakest).due <= timezone.now()
 
@@ -117,7 +118,6 @@ def test_with_javascript_the_clock_counts_down_and_the_answer_opens_in_place(liv
         "(first) => { const m = document.querySelector('.mock-countdown').textContent.match(/(\\d+):(\\d\\d)/);"
         " return m && Number(m[1]) * 60 + Number(m[2]) < first; }",
         arg=first,
-        timeout=5000,
     )
     assert seconds_left(page) < first
 
@@ -131,8 +131,8 @@ def test_with_javascript_the_clock_counts_down_and_the_answer_opens_in_place(liv
     assert MockItem.objects.get(session=session, position=1).revealed_at is not None
     screenshot(page, "mock-question-revealed")
 
-    grade_current(page, "Easy", tick=1)
-    page.wait_for_url(f"{base}/mock/{session.id}/")
+    with page.expect_navigation(url=f"{base}/mock/{session.id}/"):  # the address the answer was revealed at
+        grade_current(page, "Easy", tick=1)
     page.wait_for_selector("text=Question 2 of 3")
     item = MockItem.objects.get(session=session, position=1)
     assert (item.rating, len(item.checked)) == (4, 1)
@@ -158,8 +158,9 @@ def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_serve
         assert page.is_visible("#recorder")
         assert "Recordings stay in this browser: they are never uploaded." in page.inner_text("#recorder")
         page.click("#record-start")
-        page.wait_for_selector("#record-stop:not([disabled])")
-        page.wait_for_timeout(1200)
+        # Stop is enabled at once, while the microphone is still being opened: wait for the recorder.
+        page.wait_for_selector("#record-status >> text=Recording…")
+        page.wait_for_timeout(1200)  # not a wait for anything: a second or so of sound to play back
         page.click("#record-stop")
         page.wait_for_selector("#recording audio")
         assert page.get_attribute("#recording audio", "src").startswith("blob:")
@@ -170,8 +171,8 @@ def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_serve
         page.wait_for_function("() => document.querySelector('#recording-slot audio').readyState >= 1")
         assert page.evaluate("document.querySelector('#recording-slot audio').error") is None
 
-        grade_current(page, "Good")
-        page.wait_for_url(f"{base}/mock/{session.id}/")
+        with page.expect_navigation(url=f"{base}/mock/{session.id}/"):  # the address the answer was revealed at
+            grade_current(page, "Good")
         # Only the forms were ever posted, with their small fields: no audio left the browser.
         assert [request.url.removeprefix(base).split("?")[0] for request in posted] == [
             "/accounts/login/",
@@ -182,6 +183,41 @@ def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_serve
         for request in posted:
             assert len(request.post_data_buffer or b"") < 2000
             assert "audio" not in (request.headers.get("content-type") or "")
+    finally:
+        context.close()
+        fake.close()
+    assert page.problems == []
+
+
+def test_stop_pressed_while_the_microphone_opens_cancels_the_recording(live_server, content, browser):
+    fake = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+        headless=True,
+    )
+    context, page = watched_page(fake)
+    # The microphone opens only when the test says so, as a slow permission prompt would.
+    context.add_init_script(
+        """(() => {
+          const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+          navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve, reject) => {
+            window.openMicrophone = () => open(constraints).then((stream) => {
+              window.openedStream = stream; resolve(stream); }, reject);
+          });
+        })();"""
+    )
+    try:
+        context.grant_permissions(["microphone"], origin=live_server.url)
+        log_in_as(page, live_server.url, "maya", "/mock/")
+        start_session(page, live_server.url)
+        page.click("#record-start")
+        page.wait_for_selector("#record-status >> text=Waiting for the microphone…")
+        page.click("#record-stop")
+        page.evaluate("window.openMicrophone()")
+        page.wait_for_selector("#record-status >> text=Not recorded: stopped before the microphone opened.")
+        assert page.locator("#recording audio").count() == 0
+        assert page.evaluate("window.openedStream.getTracks().every((track) => track.readyState === 'ended')")
+        assert page.is_enabled("#record-start") and not page.is_enabled("#record-stop")
     finally:
         context.close()
         fake.close()
@@ -215,8 +251,8 @@ def test_the_pages_fit_a_phone_screen(live_server, content, page):
         if position > 1:
             page.click("#reveal-button")
             page.wait_for_selector("#answer .prose")
-        grade_current(page, "Hard", tick=2)
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            grade_current(page, "Hard", tick=2)
     page.wait_for_url(f"{base}/mock/{session.id}/summary/")
     pages.append(f"/mock/{session.id}/summary/")
     for path in pages:

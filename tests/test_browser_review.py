@@ -26,13 +26,18 @@ def reviewer(transactional_db):
     return user
 
 
+IN_VIEW = """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }"""
+
+
 def in_view(page, selector: str) -> bool:
     """Whether the element is entirely inside the viewport as the page is scrolled now."""
-    return page.evaluate(
-        """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
-        return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }""",
-        selector,
-    )
+    return page.evaluate(IN_VIEW, selector)
+
+
+def wait_until_in_view(page, selector: str) -> None:
+    """For a scroll the page makes after the step that causes it (on a "toggle" event, a task later)."""
+    page.wait_for_function(IN_VIEW, arg=selector)
 
 
 def title(page) -> str:
@@ -50,7 +55,7 @@ def test_the_rating_bar_is_in_view_after_show_answer_and_keys_rate(live_server, 
         assert not page.is_visible("#review-card .rate-good")  # ratings come after the answer
         page.keyboard.press("Space")
         page.wait_for_selector("#review-card .rate-good", state="visible")
-        assert in_view(page, "#review-card .rating-bar")  # without scrolling, however long the answer
+        wait_until_in_view(page, "#review-card .rating-bar")  # without scrolling, however long the answer
         assert "Good · 10 min" in page.inner_text("#review-card .rate-good")
         assert "Again · 1 min" in page.inner_text("#review-card .rate-again")
         if viewport is PHONE:
@@ -58,7 +63,13 @@ def test_the_rating_bar_is_in_view_after_show_answer_and_keys_rate(live_server, 
                 box = page.locator(f"#review-card .rate-{kind}").bounding_box()
                 assert box["height"] >= 44 and box["width"] >= 44
         screenshot(page, f"review-answer-{'phone' if viewport is PHONE else 'laptop'}")
-        page.mouse.wheel(0, 1500)  # still in view after scrolling the answer
+        # Still in view after scrolling the answer. The wheel scrolls after mouse.wheel returns: wait
+        # until it has, by 1500 px or to the end of the page.
+        end = page.evaluate(
+            "Math.min(window.scrollY + 1500, document.documentElement.scrollHeight - window.innerHeight)"
+        )
+        page.mouse.wheel(0, 1500)
+        page.wait_for_function("(end) => Math.abs(window.scrollY - end) <= 1", arg=end)
         assert in_view(page, "#review-card .rating-bar")
 
         page.keyboard.press("1")  # Again: back in a minute, same session
@@ -91,18 +102,19 @@ def test_the_session_without_javascript(live_server, reviewer, browser):
         first = title(page)
         page.click("#review-card summary")
         assert in_view(page, "#review-card .rating-bar")
-        page.click("#review-card .rate-again")
-        page.wait_for_url(f"{live_server.url}/review/")
+        # Each form comes back to /review/, the address it leaves: wait_for_url would not wait.
+        with page.expect_navigation(url=f"{live_server.url}/review/"):
+            page.click("#review-card .rate-again")
         assert "It comes back in 1 min." in page.inner_text("#messages")
         assert title(page) != first
-        page.click("#review-card .undo-button")
-        page.wait_for_url(f"{live_server.url}/review/")
+        with page.expect_navigation(url=f"{live_server.url}/review/"):
+            page.click("#review-card .undo-button")
         assert title(page) == first and "Undone" in page.inner_text("#messages")
         assert not ReviewCard.objects.filter(user=reviewer).exists()
         for _ in range(3):  # Easy on each new card: each graduates, and the session ends
             page.click("#review-card summary")
-            page.click("#review-card .rate-easy")
-            page.wait_for_url(f"{live_server.url}/review/")
+            with page.expect_navigation(url=f"{live_server.url}/review/"):
+                page.click("#review-card .rate-easy")
         assert "All done for today" in page.inner_text("#review-card")
         assert "The next card is due" in page.inner_text("#review-card")
         assert StudiedMark.objects.filter(user=reviewer).count() == 3
