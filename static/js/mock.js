@@ -79,10 +79,23 @@
     if (stop) stop.disabled = !recording;
   }
 
+  // Stop is offered at once; pressed while the microphone is still opening, it cancels.
+  var opening = false;
+  var cancelled = false;
+
   function startRecording() {
     setButtons(true);
+    opening = true;
+    cancelled = false;
     say("Waiting for the microphone…");
     navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+      opening = false;
+      if (cancelled) {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+        setButtons(false);
+        say("Not recorded: stopped before the microphone opened.");
+        return;
+      }
       var chunks = [];
       recorder = new MediaRecorder(stream);
       recorder.addEventListener("dataavailable", function (event) {
@@ -98,6 +111,7 @@
       recorder.start();
       say("Recording…");
     }).catch(function (error) {
+      opening = false;
       setButtons(false);
       say("The microphone could not be used (" + (error && error.name ? error.name : "refused") +
         "). You can still answer aloud.");
@@ -105,7 +119,8 @@
   }
 
   function stopRecording() {
-    if (recorder && recorder.state !== "inactive") recorder.stop();
+    if (opening) cancelled = true;
+    else if (recorder && recorder.state !== "inactive") recorder.stop();
   }
 
   function setUpRecorder() {
