@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from coding.models import Draft, Submission
 from mock.models import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS, MockItem, MockSession, Source
-from progress.models import FollowedPath, Note, Rating, ReviewCard, ReviewLog, Star, StudiedMark
+from progress.models import FollowedPath, Note, Rating, ReviewCard, ReviewLog, ReviewSettings, Star, StudiedMark
 from topics.models import Question, StudyPath
 from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
@@ -27,11 +28,19 @@ FORMAT = "prepsite-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 KINDS = ["marks", "stars", "notes", "review_cards", "review_log", "drafts"]  # one item per question
-OTHER_KINDS = ["followed_paths", "mock_sessions"]
+OTHER_KINDS = ["followed_paths", "mock_sessions", "review_settings"]
 MAX_DRAFT = Draft._meta.get_field("code").max_length
 MAX_SOURCE_VALUE = MockSession._meta.get_field("source_value").max_length
 MAX_KEY_LENGTH = Question._meta.get_field("slug").max_length
 MAX_STEP = 32767  # the largest value every supported database stores in the column
+
+
+class ReviewSettingsImport(forms.ModelForm):
+    """The review settings in a file, checked by the same rules as the settings form."""
+
+    class Meta:
+        model = ReviewSettings
+        fields = ["desired_retention", "new_cards_per_day"]
 
 
 class ImportRefused(Exception):
@@ -99,6 +108,15 @@ def export_progress(user) -> dict:
             .values_list("path__slug", "started_at", "target_date", "planned_from")
         ],
         "mock_sessions": [_mock_session(session) for session in _mock_sessions(user)],
+        "review_settings": next(
+            (
+                {"desired_retention": str(retention), "new_cards_per_day": per_day}
+                for retention, per_day in ReviewSettings.objects.filter(user=user).values_list(
+                    "desired_retention", "new_cards_per_day"
+                )
+            ),
+            None,
+        ),
         "code_runs": [
             {
                 "question": run.question.slug,
@@ -418,6 +436,7 @@ def plan_import(user, data: dict) -> ImportPlan:
 
     _plan_follows(user, data, plan)
     _plan_mock_sessions(user, sessions, questions, plan)
+    _plan_review_settings(user, data, plan)
 
     try:
         notes = [value[0] for kind, _, value in plan.writes if kind == "note"]
@@ -464,6 +483,24 @@ def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
             followed.add(path.id)
             counts.added += 1
             plan.writes.append(("follow", path, (started, target, planned)))
+
+
+def _plan_review_settings(user, data: dict, plan: ImportPlan) -> None:
+    """Settings from the file are taken when the user has not chosen any here."""
+    found = data.get("review_settings")
+    if found is None:
+        return
+    if not isinstance(found, dict):
+        raise ImportRefused("review_settings must be an object or null")
+    form = ReviewSettingsImport(found)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise ImportRefused(f"review_settings.{field}: {' '.join(errors)}")
+    if ReviewSettings.objects.filter(user=user).exists():
+        plan.counts["review_settings"].unchanged += 1
+        return
+    plan.counts["review_settings"].added += 1
+    plan.writes.append(("settings", None, form.cleaned_data))
 
 
 def _plan_mock_sessions(user, sessions: list[dict], questions: dict[str, Question], plan: ImportPlan) -> None:
@@ -551,6 +588,8 @@ def apply_import(user, data: dict) -> ImportPlan:
                 FollowedPath.objects.filter(pk=follow.pk).update(
                     started_at=started, target_date=target, planned_from=planned
                 )
+            elif kind == "settings":
+                ReviewSettings.objects.get_or_create(user=user, defaults=value)
             elif kind == "mock":
                 fields, items = value
                 session = MockSession.objects.create(user=user, **fields)

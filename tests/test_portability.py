@@ -1,5 +1,6 @@
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,7 +11,16 @@ from django.utils import timezone
 from coding.models import Draft, Status, Submission
 from mock.models import MockItem, MockSession
 from progress import review
-from progress.models import FollowedPath, Note, PendingImport, ReviewCard, ReviewLog, Star, StudiedMark
+from progress.models import (
+    FollowedPath,
+    Note,
+    PendingImport,
+    ReviewCard,
+    ReviewLog,
+    ReviewSettings,
+    Star,
+    StudiedMark,
+)
 from progress.portability import apply_import, export_progress
 from topics.models import PathStep, Question, StudyPath
 
@@ -31,6 +41,7 @@ def history(alice, topic):
     )
     review.rate(alice, q("ml-breadth-q1-1"), 3, now=now - timedelta(days=4))
     review.rate(alice, q("ml-breadth-q1-1"), 2, now=now - timedelta(days=1))
+    ReviewSettings.objects.create(user=alice, desired_retention=Decimal("0.85"), new_cards_per_day=7)
     path = StudyPath.objects.create(slug="plan", title="Plan")
     PathStep.objects.create(path=path, topic=topic, section=topic.sections.get(slug="section-2"))
     follow = FollowedPath.objects.create(user=alice, path=path, target_date=now.date() + timedelta(days=20))
@@ -549,6 +560,11 @@ BAD_OTHER_FILES = [
         "mock_sessions[0].items[0] has no question",
     ),
     (export_with(mock_sessions=[mock_session(items="all")]), "mock_sessions[0].items must be a list of objects"),
+    (export_with(review_settings="fast"), "review_settings must be an object or null"),
+    (export_with(review_settings={"desired_retention": "0.5", "new_cards_per_day": 10}), "review_settings.desired"),
+    (export_with(review_settings={"desired_retention": 0.9, "new_cards_per_day": 500}), "review_settings.new_cards"),
+    (export_with(review_settings={"desired_retention": 0.9, "new_cards_per_day": 2.5}), "review_settings.new_cards"),
+    (export_with(review_settings={"new_cards_per_day": 10}), "review_settings.desired_retention"),
 ]
 
 
@@ -560,3 +576,17 @@ def test_bad_paths_drafts_and_mock_interviews_are_refused_and_change_nothing(ali
     page = response.content.decode()
     assert message in page and "Nothing was changed." in page
     assert snapshot(history) == before
+
+
+def test_review_settings_come_with_the_file_unless_some_were_chosen_here(history, bob_client, bob):
+    page = apply_through_the_page(bob_client, export_progress(history))
+    assert "<th>Review settings</th><td>1</td><td>0</td><td>0</td><td>0</td>" in page
+    settings = ReviewSettings.objects.get(user=bob)
+    assert (settings.desired_retention, settings.new_cards_per_day) == (Decimal("0.85"), 7)
+    page = bob_client.get("/review/").content.decode()  # the settings form shows them
+    assert 'name="new_cards_per_day" value="7"' in page and 'name="desired_retention" value="0.85"' in page
+
+    ReviewSettings.objects.filter(user=bob).update(new_cards_per_day=25)  # chosen here afterwards
+    plan = apply_import(bob, export_progress(history))
+    assert plan.counts["review_settings"].unchanged == 1
+    assert ReviewSettings.objects.get(user=bob).new_cards_per_day == 25
