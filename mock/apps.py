@@ -6,3 +6,9 @@ class MockConfig(AppConfig):
 
     name = "mock"
     verbose_name = "Mock interviews"
+
+    def ready(self) -> None:
+        from mock.portability import PART
+        from progress import portability
+
+        portability.register(PART)

@@ -17,12 +17,12 @@ from accounts import throttle
 from progress.forms import DeleteAccountForm, ImportForm, ResetForm
 from progress.models import PendingImport, StudiedMark
 from progress.portability import (
-    KINDS,
     MAX_IMPORT_BYTES,
-    OTHER_KINDS,
     ImportRefused,
+    all_kinds,
     apply_import,
     export_progress,
+    kind_label,
     plan_import,
     read_export,
     reset_preview,
@@ -30,8 +30,6 @@ from progress.portability import (
 )
 from topics import catalog as content
 from topics.models import Question, StudyPath, Topic
-
-LABELS = {"drafts": "code drafts", "mock_sessions": "mock interviews"}
 
 
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
@@ -100,7 +98,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, import_form=form)
     digest = hashlib.sha256(raw).hexdigest()
     PendingImport.hold(request.user, digest, data)
-    rows = [(LABELS.get(kind, kind.replace("_", " ")), plan.counts[kind]) for kind in KINDS + OTHER_KINDS]
+    rows = [(kind_label(kind), plan.counts[kind]) for kind in all_kinds()]
     return _page(request, plan=plan, plan_rows=rows, digest=digest)
 
 

@@ -9,6 +9,7 @@ the code (drafts), and running it again gives its results.
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,8 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from coding.models import Draft, Submission
-from mock.models import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS, MockItem, MockSession, Source
-from progress.models import FollowedPath, Note, Rating, ReviewCard, ReviewLog, ReviewSettings, Star, StudiedMark
+from progress.models import FollowedPath, Note, ReviewCard, ReviewLog, ReviewSettings, Star, StudiedMark
 from topics.models import Question, StudyPath
 from topics.rendering import RenderRefused, RenderTooSlow, check_render_time
 
@@ -28,9 +28,8 @@ FORMAT = "prepsite-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 KINDS = ["marks", "stars", "notes", "review_cards", "review_log", "drafts"]  # one item per question
-OTHER_KINDS = ["followed_paths", "mock_sessions", "review_settings"]
+OTHER_KINDS = ["followed_paths", "review_settings"]
 MAX_DRAFT = Draft._meta.get_field("code").max_length
-MAX_SOURCE_VALUE = MockSession._meta.get_field("source_value").max_length
 MAX_KEY_LENGTH = Question._meta.get_field("slug").max_length
 MAX_STEP = 32767  # the largest value every supported database stores in the column
 
@@ -47,7 +46,7 @@ class ImportRefused(Exception):
     """The file is not a Prepsite export we can read; the message says why."""
 
 
-def _when(value: datetime | None) -> str | None:
+def when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -60,17 +59,17 @@ def export_progress(user) -> dict:
         "exported_at": timezone.now().isoformat(),
         "username": user.get_username(),
         "marks": [
-            {"question": q, "studied_at": _when(at)}
+            {"question": q, "studied_at": when(at)}
             for q, at in StudiedMark.objects.filter(user=user)
             .order_by("created_at", "id")
             .values_list(slug, "created_at")
         ],
         "stars": [
-            {"question": q, "starred_at": _when(at)}
+            {"question": q, "starred_at": when(at)}
             for q, at in Star.objects.filter(user=user).order_by("created_at", "id").values_list(slug, "created_at")
         ],
         "notes": [
-            {"question": q, "body": body, "updated_at": _when(at)}
+            {"question": q, "body": body, "updated_at": when(at)}
             for q, body, at in Note.objects.filter(user=user).order_by("id").values_list(slug, "body", "updated_at")
         ],
         "review_cards": [
@@ -80,34 +79,33 @@ def export_progress(user) -> dict:
                 "step": card.step,
                 "stability": card.stability,
                 "difficulty": card.difficulty,
-                "due": _when(card.due),
-                "last_review": _when(card.last_review),
-                "created_at": _when(card.created_at),
+                "due": when(card.due),
+                "last_review": when(card.last_review),
+                "created_at": when(card.created_at),
             }
             for card in ReviewCard.objects.filter(user=user).select_related("question").order_by("id")
         ],
         "review_log": [
-            {"question": q, "rating": rating, "reviewed_at": _when(at), "due_after": _when(due)}
+            {"question": q, "rating": rating, "reviewed_at": when(at), "due_after": when(due)}
             for q, rating, at, due in ReviewLog.objects.filter(user=user)
             .order_by("reviewed_at", "id")
             .values_list(slug, "rating", "reviewed_at", "due_after")
         ],
         "drafts": [
-            {"question": q, "code": code, "updated_at": _when(at)}
+            {"question": q, "code": code, "updated_at": when(at)}
             for q, code, at in Draft.objects.filter(user=user).order_by("id").values_list(slug, "code", "updated_at")
         ],
         "followed_paths": [
             {
                 "path": path,
-                "started_at": _when(at),
+                "started_at": when(at),
                 "target_date": target.isoformat() if target else None,
-                "planned_from": _when(planned),
+                "planned_from": when(planned),
             }
             for path, at, target, planned in FollowedPath.objects.filter(user=user)
             .order_by("started_at", "id")
             .values_list("path__slug", "started_at", "target_date", "planned_from")
         ],
-        "mock_sessions": [_mock_session(session) for session in _mock_sessions(user)],
         "review_settings": next(
             (
                 {"desired_retention": str(retention), "new_cards_per_day": per_day}
@@ -124,40 +122,41 @@ def export_progress(user) -> dict:
                 "status": run.status,
                 "tests_passed": sum(1 for result in run.results if result.get("passed")),
                 "tests": len(run.results),
-                "created_at": _when(run.created_at),
-                "finished_at": _when(run.finished_at),
+                "created_at": when(run.created_at),
+                "finished_at": when(run.finished_at),
             }
             for run in Submission.objects.filter(user=user).select_related("question").order_by("created_at", "id")
         ],
-    }
+    } | {kind: part.export(user) for kind, part in PARTS.items()}
 
 
-def _mock_sessions(user):
-    return MockSession.objects.filter(user=user).order_by("created_at", "id").prefetch_related("items__question")
+@dataclass(frozen=True)
+class Part:
+    """Another app's share of the file, for data this app cannot import (mock interviews: the
+    mock app builds on this one). Registered from that app's AppConfig.ready()."""
+
+    kind: str  # its key in the file, and its row in the preview
+    label: str
+    export: Callable  # (user) -> what the file holds under `kind`
+    question_keys: Callable  # (data) -> the question keys it names; raises ImportRefused if malformed
+    plan: Callable  # (user, data, {key: Question}, ImportPlan): count, and append writes (kind, None, value)
+    apply: Callable  # (user, value): one write
 
 
-def _mock_session(session: MockSession) -> dict:
-    return {
-        "source": session.source,
-        "source_value": session.source_value,
-        "question_count": session.question_count,
-        "minutes_per_question": session.minutes_per_question,
-        "created_at": _when(session.created_at),
-        "finished_at": _when(session.finished_at),
-        "items": [
-            {
-                "question": item.question.slug,
-                "position": item.position,
-                "started_at": _when(item.started_at),
-                "revealed_at": _when(item.revealed_at),
-                "graded_at": _when(item.graded_at),
-                "checked": item.checked,
-                "checklist_size": item.checklist_size,
-                "rating": item.rating,
-            }
-            for item in session.items.all()
-        ],
-    }
+PARTS: dict[str, Part] = {}
+
+
+def register(part: Part) -> None:
+    PARTS[part.kind] = part
+
+
+def all_kinds() -> list[str]:
+    """Every kind an import counts, in the order the preview lists them."""
+    return KINDS + OTHER_KINDS + list(PARTS)
+
+
+def kind_label(kind: str) -> str:
+    return PARTS[kind].label if kind in PARTS else {"drafts": "code drafts"}.get(kind, kind.replace("_", " "))
 
 
 @dataclass
@@ -172,7 +171,7 @@ class Counts:
 class ImportPlan:
     """What an import would change, computed without writing anything."""
 
-    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS + OTHER_KINDS})
+    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in all_kinds()})
     unknown_questions: set[str] = field(default_factory=set)
     unknown_paths: set[str] = field(default_factory=set)
     writes: list = field(default_factory=list)
@@ -183,10 +182,10 @@ class ImportPlan:
 
 
 def _timestamp(item: dict, key: str, kind: str, index: int, required: bool = True) -> datetime | None:
-    return _time_at(item, key, f"{kind}[{index}]", required)
+    return time_at(item, key, f"{kind}[{index}]", required)
 
 
-def _time_at(item: dict, key: str, where: str, required: bool = True) -> datetime | None:
+def time_at(item: dict, key: str, where: str, required: bool = True) -> datetime | None:
     value = item.get(key)
     if value is None and not required:
         return None
@@ -201,25 +200,25 @@ def _time_at(item: dict, key: str, where: str, required: bool = True) -> datetim
     return parsed
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_text(value) -> bool:
+def is_text(value) -> bool:
     """Text a database can store: PostgreSQL refuses the NUL character."""
     return isinstance(value, str) and "\x00" not in value
 
 
 def _items(data: dict, kind: str) -> list[dict]:
-    items = _objects(data, kind)
+    items = objects_in(data, kind)
     for index, item in enumerate(items):
         key = item.get("question")
-        if not _is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
+        if not is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
             raise ImportRefused(f"{kind}[{index}] has no question key")
     return items
 
 
-def _objects(data: dict, kind: str, where: str = "") -> list[dict]:
+def objects_in(data: dict, kind: str, where: str = "") -> list[dict]:
     items = data.get(kind, [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ImportRefused(
@@ -228,8 +227,8 @@ def _objects(data: dict, kind: str, where: str = "") -> list[dict]:
     return items
 
 
-def _small_int(value, low: int, high: int) -> bool:
-    return _is_int(value) and low <= value <= high
+def small_int(value, low: int, high: int) -> bool:
+    return is_int(value) and low <= value <= high
 
 
 def _is_encodable(text: str) -> bool:
@@ -290,7 +289,7 @@ def _valid_memory(state, stability, difficulty) -> bool:
     """What the scheduler can rate again: a known state (1 learning, 2 review, 3 relearning);
     stability a positive number of days and difficulty from 1 to 10, both finite, and both
     present once a card has left learning."""
-    if not _is_int(state) or state not in (1, 2, 3):
+    if not is_int(state) or state not in (1, 2, 3):
         return False
     for value in (stability, difficulty):
         if value is None:
@@ -305,15 +304,9 @@ def plan_import(user, data: dict) -> ImportPlan:
     """Compare an export with the user's data. Raises ImportRefused on a malformed file."""
     plan = ImportPlan()
     items = {kind: _items(data, kind) for kind in KINDS}
-    sessions = _objects(data, "mock_sessions")
-    for index, session in enumerate(sessions):
-        asked = _objects(session, "items", f"mock_sessions[{index}]")
-        for position, item in enumerate(asked):
-            key = item.get("question")
-            if not _is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
-                raise ImportRefused(f"mock_sessions[{index}].items[{position}] has no question key")
     slugs = {item["question"] for kind_items in items.values() for item in kind_items}
-    slugs |= {item["question"] for session in sessions for item in session.get("items", [])}
+    for part in PARTS.values():
+        slugs |= part.question_keys(data)
     # In batches: a query may carry only so many parameters (65,535 on PostgreSQL).
     ordered = sorted(slugs)
     questions = {
@@ -350,7 +343,7 @@ def plan_import(user, data: dict) -> ImportPlan:
     for index, item in enumerate(items["notes"]):
         at = _timestamp(item, "updated_at", "notes", index)
         body = item.get("body")
-        if not _is_text(body) or len(body) > 20000:
+        if not is_text(body) or len(body) > 20000:
             raise ImportRefused(f"notes[{index}].body must be text of at most 20,000 characters")
         if (question := known("notes", item)) is None:
             continue
@@ -375,7 +368,7 @@ def plan_import(user, data: dict) -> ImportPlan:
         if not _valid_memory(state, *numbers):
             raise ImportRefused(f"review_cards[{index}] has an invalid state, stability or difficulty")
         step = item.get("step")
-        if step is not None and (not _is_int(step) or not 0 <= step <= MAX_STEP):
+        if step is not None and (not is_int(step) or not 0 <= step <= MAX_STEP):
             raise ImportRefused(f"review_cards[{index}].step must be a whole number from 0 to {MAX_STEP}")
         if (question := known("review_cards", item)) is None:
             continue
@@ -404,7 +397,7 @@ def plan_import(user, data: dict) -> ImportPlan:
         at = _timestamp(item, "reviewed_at", "review_log", index)
         due_after = _timestamp(item, "due_after", "review_log", index)
         rating = item.get("rating")
-        if not _is_int(rating) or rating not in (1, 2, 3, 4):
+        if not is_int(rating) or rating not in (1, 2, 3, 4):
             raise ImportRefused(f"review_log[{index}].rating must be 1, 2, 3 or 4")
         if (question := known("review_log", item)) is None:
             continue
@@ -419,7 +412,7 @@ def plan_import(user, data: dict) -> ImportPlan:
     for index, item in enumerate(items["drafts"]):
         at = _timestamp(item, "updated_at", "drafts", index)
         code = item.get("code")
-        if not _is_text(code) or len(code) > MAX_DRAFT:
+        if not is_text(code) or len(code) > MAX_DRAFT:
             raise ImportRefused(f"drafts[{index}].code must be text of at most {MAX_DRAFT:,} characters")
         if (question := known("drafts", item)) is None:
             continue
@@ -435,7 +428,8 @@ def plan_import(user, data: dict) -> ImportPlan:
         plan.writes.append(("draft", question, (code, at)))
 
     _plan_follows(user, data, plan)
-    _plan_mock_sessions(user, sessions, questions, plan)
+    for part in PARTS.values():
+        part.plan(user, data, questions, plan)
     _plan_review_settings(user, data, plan)
 
     try:
@@ -454,9 +448,9 @@ def _plan_follows(user, data: dict, plan: ImportPlan) -> None:
     """A path is followed when the file follows it and the user does not yet; a path the user
     already follows keeps its own start and target date."""
     follows = []
-    for index, item in enumerate(_objects(data, "followed_paths")):
+    for index, item in enumerate(objects_in(data, "followed_paths")):
         slug = item.get("path")
-        if not _is_text(slug) or not slug or len(slug) > StudyPath._meta.get_field("slug").max_length:
+        if not is_text(slug) or not slug or len(slug) > StudyPath._meta.get_field("slug").max_length:
             raise ImportRefused(f"followed_paths[{index}] has no path key")
         started = _timestamp(item, "started_at", "followed_paths", index)
         planned = _timestamp(item, "planned_from", "followed_paths", index, required=False)
@@ -503,62 +497,6 @@ def _plan_review_settings(user, data: dict, plan: ImportPlan) -> None:
     plan.writes.append(("settings", None, form.cleaned_data))
 
 
-def _plan_mock_sessions(user, sessions: list[dict], questions: dict[str, Question], plan: ImportPlan) -> None:
-    """A session is added when the user has none started at the same moment. Its questions that
-    this site does not have are left out; a session left with none is skipped."""
-    started = set(MockSession.objects.filter(user=user).values_list("created_at", flat=True))
-    counts = plan.counts["mock_sessions"]
-    for index, session in enumerate(sessions):
-        where = f"mock_sessions[{index}]"
-        if session.get("source") not in Source.values:
-            raise ImportRefused(f"{where}.source must be one of {', '.join(Source.values)}")
-        value = session.get("source_value", "")
-        if not _is_text(value) or len(value) > MAX_SOURCE_VALUE:
-            raise ImportRefused(f"{where}.source_value must be text of at most {MAX_SOURCE_VALUE} characters")
-        count, minutes = session.get("question_count"), session.get("minutes_per_question")
-        if not _small_int(count, MIN_QUESTIONS, MAX_QUESTIONS):
-            raise ImportRefused(f"{where}.question_count must be from {MIN_QUESTIONS} to {MAX_QUESTIONS}")
-        if not _small_int(minutes, MIN_MINUTES, MAX_MINUTES):
-            raise ImportRefused(f"{where}.minutes_per_question must be from {MIN_MINUTES} to {MAX_MINUTES}")
-        created = _timestamp(session, "created_at", "mock_sessions", index)
-        finished = _time_at(session, "finished_at", where, required=False)
-        items, positions, seen = [], set(), set()
-        for number, item in enumerate(session.get("items", [])):
-            at = f"{where}.items[{number}]"
-            position, size, rating = item.get("position"), item.get("checklist_size", 0), item.get("rating")
-            checked = item.get("checked", [])
-            if not _small_int(position, 1, MAX_QUESTIONS) or position in positions:
-                raise ImportRefused(f"{at}.position must be a number from 1 to {MAX_QUESTIONS}, once per session")
-            if not _small_int(size, 0, MAX_STEP):
-                raise ImportRefused(f"{at}.checklist_size must be a whole number from 0 to {MAX_STEP}")
-            if not isinstance(checked, list) or not all(_small_int(line, 0, size - 1) for line in checked):
-                raise ImportRefused(f"{at}.checked must list checklist lines, from 0 to checklist_size - 1")
-            if rating is not None and not (_is_int(rating) and rating in Rating.values):
-                raise ImportRefused(f"{at}.rating must be 1, 2, 3, 4 or null")
-            times = {key: _time_at(item, key, at, required=False) for key in ("started_at", "revealed_at", "graded_at")}
-            positions.add(position)
-            question = questions.get(item["question"])
-            if question is None:
-                plan.counts["mock_sessions"].unknown += 1
-                plan.unknown_questions.add(item["question"])
-                continue
-            if question.id in seen:
-                raise ImportRefused(f"{at} asks a question the session has already asked")
-            seen.add(question.id)
-            fields = {"checked": sorted(set(checked)), "checklist_size": size, "rating": rating, **times}
-            items.append(MockItem(question=question, position=position, **fields))
-        if created in started:
-            counts.unchanged += 1
-            continue
-        if not items:  # none of its questions is on this site: counted as unknown above
-            continue
-        started.add(created)
-        counts.added += 1
-        fields = {"source": session["source"], "source_value": value, "question_count": count}
-        fields |= {"minutes_per_question": minutes, "created_at": created, "finished_at": finished}
-        plan.writes.append(("mock", None, (fields, items)))
-
-
 def apply_import(user, data: dict) -> ImportPlan:
     """Plan again against the current data, then write it all in one transaction."""
     with transaction.atomic():
@@ -590,12 +528,8 @@ def apply_import(user, data: dict) -> ImportPlan:
                 )
             elif kind == "settings":
                 ReviewSettings.objects.get_or_create(user=user, defaults=value)
-            elif kind == "mock":
-                fields, items = value
-                session = MockSession.objects.create(user=user, **fields)
-                for item in items:
-                    item.session = session
-                MockItem.objects.bulk_create(items)
+            elif kind in PARTS:
+                PARTS[kind].apply(user, value)
     return plan
 
 
