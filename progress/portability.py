@@ -339,24 +339,29 @@ def plan_import(user, data: dict) -> ImportPlan:
                 plan.counts[kind].added += 1
                 plan.writes.append((write, question, at))
 
-    notes = {note.question_id: note for note in Note.objects.filter(user=user)}
-    for index, item in enumerate(items["notes"]):
-        at = _timestamp(item, "updated_at", "notes", index)
-        body = item.get("body")
-        if not is_text(body) or len(body) > 20000:
-            raise ImportRefused(f"notes[{index}].body must be text of at most 20,000 characters")
-        if (question := known("notes", item)) is None:
-            continue
-        current = notes.get(question.id)
-        if current is None:
-            plan.counts["notes"].added += 1
-        elif at > current.updated_at and body != current.body:
-            plan.counts["notes"].updated += 1
-        else:
-            plan.counts["notes"].unchanged += 1
-            continue
-        notes[question.id] = Note(question=question, body=body, updated_at=at)
-        plan.writes.append(("note", question, (body, at)))
+    # A note or a draft, one text per question: the file's copy is taken when it is newer and differs.
+    for kind, model, text, limit, write in [
+        ("notes", Note, "body", 20000, "note"),
+        ("drafts", Draft, "code", MAX_DRAFT, "draft"),
+    ]:
+        present = {row.question_id: row for row in model.objects.filter(user=user)}
+        for index, item in enumerate(items[kind]):
+            at = _timestamp(item, "updated_at", kind, index)
+            value = item.get(text)
+            if not is_text(value) or len(value) > limit:
+                raise ImportRefused(f"{kind}[{index}].{text} must be text of at most {limit:,} characters")
+            if (question := known(kind, item)) is None:
+                continue
+            current = present.get(question.id)
+            if current is None:
+                plan.counts[kind].added += 1
+            elif at > current.updated_at and value != getattr(current, text):
+                plan.counts[kind].updated += 1
+            else:
+                plan.counts[kind].unchanged += 1
+                continue
+            present[question.id] = model(question=question, updated_at=at, **{text: value})
+            plan.writes.append((write, question, (value, at)))
 
     cards = {card.question_id: card for card in ReviewCard.objects.filter(user=user)}
     for index, item in enumerate(items["review_cards"]):
@@ -407,25 +412,6 @@ def plan_import(user, data: dict) -> ImportPlan:
         logged.add((question.id, at))
         plan.counts["review_log"].added += 1
         plan.writes.append(("log", question, (rating, at, due_after)))
-
-    drafts = {draft.question_id: draft for draft in Draft.objects.filter(user=user)}
-    for index, item in enumerate(items["drafts"]):
-        at = _timestamp(item, "updated_at", "drafts", index)
-        code = item.get("code")
-        if not is_text(code) or len(code) > MAX_DRAFT:
-            raise ImportRefused(f"drafts[{index}].code must be text of at most {MAX_DRAFT:,} characters")
-        if (question := known("drafts", item)) is None:
-            continue
-        current = drafts.get(question.id)
-        if current is None:
-            plan.counts["drafts"].added += 1
-        elif at > current.updated_at and code != current.code:
-            plan.counts["drafts"].updated += 1
-        else:
-            plan.counts["drafts"].unchanged += 1
-            continue
-        drafts[question.id] = Draft(question=question, code=code, updated_at=at)
-        plan.writes.append(("draft", question, (code, at)))
 
     _plan_follows(user, data, plan)
     for part in PARTS.values():

@@ -140,14 +140,20 @@ def test_with_javascript_the_clock_counts_down_and_the_answer_opens_in_place(liv
     assert seconds_left(page) > 100
 
 
-def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_server, content, browser):
-    # A Chromium with a fake microphone that needs no permission prompt.
+@pytest.fixture
+def with_microphone(browser):
+    """A Chromium with a fake microphone that needs no permission prompt."""
     fake = browser.browser_type.launch(
         executable_path=CHROMIUM,
         args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
         headless=True,
     )
-    context, page = watched_page(fake)
+    yield fake
+    fake.close()
+
+
+def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_server, content, with_microphone):
+    context, page = watched_page(with_microphone)
     try:
         context.grant_permissions(["microphone"], origin=live_server.url)
         posted = []
@@ -185,17 +191,11 @@ def test_a_recording_stays_in_the_browser_and_plays_beside_the_answer(live_serve
             assert "audio" not in (request.headers.get("content-type") or "")
     finally:
         context.close()
-        fake.close()
     assert page.problems == []
 
 
-def test_stop_pressed_while_the_microphone_opens_cancels_the_recording(live_server, content, browser):
-    fake = browser.browser_type.launch(
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
-        headless=True,
-    )
-    context, page = watched_page(fake)
+def test_stop_pressed_while_the_microphone_opens_cancels_the_recording(live_server, content, with_microphone):
+    context, page = watched_page(with_microphone)
     # The microphone opens only when the test says so, as a slow permission prompt would.
     context.add_init_script(
         """(() => {
@@ -220,7 +220,6 @@ def test_stop_pressed_while_the_microphone_opens_cancels_the_recording(live_serv
         assert page.is_enabled("#record-start") and not page.is_enabled("#record-stop")
     finally:
         context.close()
-        fake.close()
     assert page.problems == []
 
 

@@ -570,12 +570,7 @@ BAD_OTHER_FILES = [
 
 @pytest.mark.parametrize("raw, message", BAD_OTHER_FILES)
 def test_bad_paths_drafts_and_mock_interviews_are_refused_and_change_nothing(alice_client, history, raw, message):
-    before = snapshot(history)
-    response = upload(alice_client, raw)
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert message in page and "Nothing was changed." in page
-    assert snapshot(history) == before
+    refused_and_nothing_changed(alice_client, history, raw, message)
 
 
 def test_review_settings_come_with_the_file_unless_some_were_chosen_here(history, bob_client, bob):
